@@ -1,0 +1,10 @@
+# Warnings live in an INTERFACE target that every project target links; no global flags.
+add_library(openclaw_warnings INTERFACE)
+add_library(openclaw::warnings ALIAS openclaw_warnings)
+target_compile_options(openclaw_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
+  -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+if(OPENCLAW_WARNINGS_AS_ERRORS)
+  target_compile_options(openclaw_warnings INTERFACE -Werror)
+endif()

@@ -1,0 +1,81 @@
+#include "metrics_handler.hpp"
+
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+#include <prometheus/text_serializer.h>
+#include <zlib.h>
+
+#include <sstream>
+#include <stdexcept>
+
+#include "http_server.hpp"
+
+namespace openclaw {
+
+MetricsHandler::MetricsHandler(std::vector<std::shared_ptr<prometheus::Collectable>> collectables)
+    : collectables_(std::move(collectables)) {}
+
+std::string MetricsHandler::render() const {
+  std::vector<prometheus::MetricFamily> families;
+  for (const auto& collectable : collectables_) {
+    auto collected = collectable->Collect();
+    families.insert(families.end(), std::make_move_iterator(collected.begin()),
+                    std::make_move_iterator(collected.end()));
+  }
+  std::ostringstream out;
+  prometheus::TextSerializer{}.Serialize(out, families);
+  return std::move(out).str();
+}
+
+bool MetricsHandler::handleGet(CivetServer* /*server*/, mg_connection* conn) {
+  const std::string body = render();
+  constexpr std::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
+  if (accepts_gzip(request_header(conn, "Accept-Encoding"))) {
+    send_response(conn, 200, kContentType, gzip_compress(body), {{"Content-Encoding", "gzip"}});
+  } else {
+    send_response(conn, 200, kContentType, body);
+  }
+  return true;
+}
+
+bool accepts_gzip(std::string_view accept_encoding) {
+  std::size_t start = 0;
+  while (start <= accept_encoding.size()) {
+    std::size_t end = accept_encoding.find(',', start);
+    if (end == std::string_view::npos) end = accept_encoding.size();
+    std::string_view item = accept_encoding.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    const std::size_t semicolon = item.find(';');
+    std::string_view coding = item.substr(0, semicolon);
+    while (!coding.empty() && coding.back() == ' ') coding.remove_suffix(1);
+    if (coding == "gzip" || coding == "*") {
+      if (semicolon == std::string_view::npos) return true;
+      std::string_view params = item.substr(semicolon + 1);
+      while (!params.empty() && params.front() == ' ') params.remove_prefix(1);
+      // "q=0", "q=0.0", "q=0.000" refuse; any other q accepts.
+      if (!params.starts_with("q=0") || params.find_first_of("123456789", 3) != std::string_view::npos) return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+std::string gzip_compress(std::string_view data) {
+  z_stream stream{};
+  // 15 + 16: a gzip wrapper rather than zlib's.
+  if (deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw std::runtime_error("deflateInit2 failed");
+  }
+  std::string out(deflateBound(&stream, static_cast<uLong>(data.size())) + 32, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&stream, Z_FINISH);
+  deflateEnd(&stream);
+  if (rc != Z_STREAM_END) throw std::runtime_error("deflate failed");
+  out.resize(stream.total_out);
+  return out;
+}
+
+}  // namespace openclaw

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <CivetServer.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace prometheus {
+class Collectable;
+}
+
+namespace openclaw {
+
+// Serves Prometheus text format 0.0.4 from a set of collectables, gzip-compressed when the scraper sends
+// `Accept-Encoding: gzip` (as Prometheus does).
+class MetricsHandler final : public CivetHandler {
+ public:
+  explicit MetricsHandler(std::vector<std::shared_ptr<prometheus::Collectable>> collectables);
+  bool handleGet(CivetServer* server, mg_connection* conn) override;
+
+  // The exposition text, uncompressed (what handleGet serves). Useful to tests and benchmarks.
+  std::string render() const;
+
+ private:
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
+};
+
+// True when an Accept-Encoding header value accepts gzip (q=0 refuses it).
+bool accepts_gzip(std::string_view accept_encoding);
+// gzip-compresses `data` (a complete gzip member).
+std::string gzip_compress(std::string_view data);
+
+}  // namespace openclaw

@@ -1,0 +1,40 @@
+#include "exporter.hpp"
+
+#include "gateway_collector.hpp"
+#include "http_server.hpp"
+#include "metrics_handler.hpp"
+#include "prober.hpp"
+#include "systemd_unit.hpp"
+#include "web_handlers.hpp"
+
+namespace openclaw::exporter {
+
+Exporter::Exporter(const ExporterConfig& config) {
+  auto sampler = std::make_shared<const ProcessSampler>(config.procfs, config.cgroupfs);
+  auto systemd = std::make_shared<SystemdUserManager>(config.systemd_address);
+  std::vector<Prober::Target> probe_targets;
+  for (const auto& gateway : config.gateways) probe_targets.push_back({gateway.name, gateway.url});
+  prober_ = std::make_shared<Prober>(std::move(probe_targets), config.probe_interval, config.probe_timeout);
+  collector_ = std::make_shared<GatewayCollector>(config.gateways, sampler,
+                                                  make_sources(config, sampler, std::move(systemd), prober_));
+  metrics_handler_ = std::make_unique<MetricsHandler>(std::vector<std::shared_ptr<prometheus::Collectable>>{collector_});
+  landing_handler_ = std::make_unique<LandingPageHandler>(config);
+
+  HttpServerOptions options;
+  options.listen_address = config.listen_address;
+  options.tls_cert_file = config.web.tls_cert_file;
+  options.tls_key_file = config.web.tls_key_file;
+  server_ = std::make_unique<HttpServer>(options);
+  if (!config.web.basic_auth_users.empty()) {
+    auth_handler_ = std::make_unique<BasicAuthHandler>(config.web.basic_auth_users);
+    server_->add_auth_handler("/", *auth_handler_);
+  }
+  server_->add_handler(config.telemetry_path, *metrics_handler_);
+  server_->add_handler("/", *landing_handler_);
+}
+
+Exporter::~Exporter() = default;
+
+std::vector<int> Exporter::listening_ports() const { return server_->listening_ports(); }
+
+}  // namespace openclaw::exporter

@@ -1,0 +1,70 @@
+// The exporter's metric names are the interface that alerts/ and dashboards/ use: change them only with those.
+// docs/metrics.md documents each one; tests/exporter checks that this list and the docs agree.
+#include "metric_set.hpp"
+
+namespace openclaw::exporter {
+
+using prometheus::MetricType;
+
+const std::vector<MetricDescriptor>& metrics_catalog() {
+  static const std::vector<MetricDescriptor> catalog = {
+      {"openclaw_gateway_up", MetricType::Gauge,
+       "1 when the gateway's main process was found, else 0 (its process series are then absent)."},
+      {"openclaw_gateway_pid", MetricType::Gauge, "PID of the gateway's current main process."},
+      {"openclaw_gateway_process_start_time_seconds", MetricType::Gauge,
+       "Start time of the gateway's current main process since the unix epoch in seconds."},
+      {"openclaw_gateway_resident_memory_bytes", MetricType::Gauge,
+       "Resident memory of the gateway's main process plus all its descendants in bytes."},
+      {"openclaw_gateway_memory_limit_bytes", MetricType::Gauge,
+       "Memory the gateway may use in bytes: its cgroup or unit MemoryMax limit where set, else host MemTotal."},
+      {"openclaw_gateway_open_fds", MetricType::Gauge, "Open file descriptors of the gateway's main process."},
+      {"openclaw_gateway_max_fds", MetricType::Gauge,
+       "Soft RLIMIT_NOFILE of the gateway's main process (+Inf when unlimited)."},
+      {"openclaw_gateway_threads", MetricType::Gauge, "Threads of the gateway's main process."},
+      {"openclaw_gateway_descendant_processes", MetricType::Gauge,
+       "Processes descended from the gateway's main process (its workers)."},
+      {"openclaw_gateway_cpu_seconds_total", MetricType::Counter,
+       "User and system CPU time of the gateway's main process plus its descendants in seconds."},
+      {"openclaw_gateway_connections", MetricType::Gauge,
+       "TCP sockets (IPv4 and IPv6) held open by the gateway's main process, by state."},
+      {"openclaw_gateway_probe_success", MetricType::Gauge,
+       "1 when the last completed health probe succeeded (http: GET /readyz 2xx; websocket: upgrade 101)."},
+      {"openclaw_gateway_probe_duration_seconds", MetricType::Gauge,
+       "Duration of the last completed health probe in seconds (the timeout when it timed out)."},
+      {"openclaw_gateway_probe_http_status_code", MetricType::Gauge,
+       "HTTP status code of the last completed probe (0 when no response arrived)."},
+      {"openclaw_gateway_probe_timestamp_seconds", MetricType::Gauge,
+       "When the last probe of this kind completed since the unix epoch in seconds."},
+      {"openclaw_gateway_ready", MetricType::Gauge, "The gateway's own readiness from the /readyz body (1 ready)."},
+      {"openclaw_gateway_event_loop_degraded", MetricType::Gauge,
+       "1 when the gateway's /readyz body reports its event loop degraded."},
+      {"openclaw_gateway_event_loop_delay_p99_seconds", MetricType::Gauge,
+       "p99 event-loop delay the gateway reports in /readyz, in seconds."},
+      {"openclaw_gateway_event_loop_utilization", MetricType::Gauge,
+       "Event-loop utilization (0-1) the gateway reports in /readyz."},
+      {"openclaw_gateway_uptime_seconds", MetricType::Gauge,
+       "The gateway's own uptime from /readyz uptimeMs in seconds (resets on an in-process restart)."},
+      {"openclaw_gateway_unit_active", MetricType::Gauge, "1 when the gateway's systemd unit ActiveState is active."},
+      {"openclaw_gateway_unit_state", MetricType::Gauge,
+       "The gateway's systemd unit ActiveState: 1 for the current state, 0 for the others."},
+      {"openclaw_gateway_unit_restarts_total", MetricType::Counter,
+       "Automatic restarts systemd made of the gateway's unit (NRestarts)."},
+      {"openclaw_gateway_process_restarts_total", MetricType::Counter,
+       "Changes of the gateway's main PID this exporter has observed."},
+      {"openclaw_host_memory_total_bytes", MetricType::Gauge, "Host memory (MemTotal from /proc/meminfo) in bytes."},
+      {"openclaw_host_memory_available_bytes", MetricType::Gauge,
+       "Host memory available for new work (MemAvailable from /proc/meminfo) in bytes."},
+      {"openclaw_exporter_build_info", MetricType::Gauge,
+       "A metric with a constant 1 labelled by the exporter's version and git revision."},
+      {"openclaw_exporter_source_success", MetricType::Gauge,
+       "1 when the source's last sample for this gateway succeeded, else 0."},
+      {"openclaw_exporter_source_duration_seconds", MetricType::Gauge,
+       "How long the source's last sample for this gateway took in seconds."},
+      {"openclaw_exporter_socket_method", MetricType::Gauge,
+       "1 for the method that counted the gateway's sockets in the last scrape (pidfd_getfd or sock_diag)."},
+      {"openclaw_exporter_scrapes_total", MetricType::Counter, "Scrapes this exporter has served."},
+  };
+  return catalog;
+}
+
+}  // namespace openclaw::exporter

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "result.hpp"
+
+namespace openclaw::exporter {
+
+// What the exporter reports about one gateway's main process and its descendants.
+struct ProcessSample {
+  int pid = 0;
+  double start_time_seconds = 0;           // unix seconds, from starttime in /proc/PID/stat + btime
+  std::uint64_t resident_bytes = 0;        // RSS of the main process plus all descendants
+  double cpu_seconds = 0;                  // user+system of the main process plus all descendants, including
+                                           // reaped ones (cutime/cstime), so it does not drop when a child exits
+  std::uint64_t open_fds = 0;              // entries of /proc/PID/fd
+  std::optional<std::uint64_t> max_fds;    // soft RLIMIT_NOFILE; nullopt = unlimited
+  std::uint64_t threads = 0;               // of the main process
+  std::uint64_t descendants = 0;           // number of descendant processes found
+  std::optional<std::uint64_t> cgroup_memory_limit_bytes;  // tightest limit on the main process's memory cgroup
+                                                           // (v2 memory.max or v1 memory.limit_in_bytes, walking
+                                                           // up to the root); nullopt = no limit set
+};
+
+struct HostMemory {
+  std::uint64_t total_bytes = 0;
+  std::uint64_t available_bytes = 0;
+};
+
+// Reads a process tree and the host from a procfs root (default /proc) and a cgroup root (default /sys/fs/cgroup),
+// both injectable so that tests run on fixture trees. Every failure (process gone mid-read, EACCES) is a Result
+// failure with a reason, never an exception.
+class ProcessSampler {
+ public:
+  explicit ProcessSampler(std::string proc_root = "/proc", std::string cgroup_root = "/sys/fs/cgroup");
+
+  Result<ProcessSample> sample(int pid) const;
+  Result<HostMemory> host_memory() const;
+  // PIDs whose NUL-separated /proc/PID/cmdline (joined with spaces) matches `pattern` (regex_search), ascending.
+  std::vector<int> find_by_cmdline(const std::regex& pattern) const;
+  // The PID in a pid file (decimal, surrounding whitespace allowed) when that process exists.
+  Result<int> read_pid_file(const std::string& path) const;
+
+ private:
+  std::string proc_root_;
+  std::string cgroup_root_;
+};
+
+}  // namespace openclaw::exporter

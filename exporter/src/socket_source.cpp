@@ -1,0 +1,25 @@
+#include "socket_source.hpp"
+
+#include "tcp_sockets.hpp"
+
+namespace openclaw::exporter {
+
+Status SocketSource::collect(GatewayContext& context, MetricSet& out) {
+  auto counts = count_tcp_sockets(*context.pid, proc_root_);
+  if (!counts) return Status::failure(counts.error());
+  const auto labels = context.labels();
+  // Every state, zeros included: a series that appears only when non-zero breaks rate() and alert `for`.
+  for (std::size_t state = 1; state < kTcpStateNames.size(); ++state) {
+    auto state_labels = labels;
+    state_labels["state"] = std::string(kTcpStateNames[state]);
+    out.add("openclaw_gateway_connections", state_labels, static_cast<double>(counts->by_state[state]));
+  }
+  for (SocketMethod method : {SocketMethod::kPidfdGetfd, SocketMethod::kSockDiag}) {
+    auto method_labels = labels;
+    method_labels["method"] = std::string(socket_method_name(method));
+    out.add("openclaw_exporter_socket_method", method_labels, counts->method == method ? 1 : 0);
+  }
+  return Ok{};
+}
+
+}  // namespace openclaw::exporter

@@ -1,0 +1,24 @@
+// The registry of sources: each is one file; adding a source is one line below.
+#include "discovery_source.hpp"
+#include "gateway_collector.hpp"
+#include "probe_source.hpp"
+#include "process_source.hpp"
+#include "socket_source.hpp"
+#include "systemd_source.hpp"
+
+namespace openclaw::exporter {
+
+std::vector<std::unique_ptr<Source>> make_sources(const ExporterConfig& config,
+                                                  std::shared_ptr<const ProcessSampler> sampler,
+                                                  std::shared_ptr<SystemdUserManager> systemd,
+                                                  std::shared_ptr<const Prober> prober) {
+  std::vector<std::unique_ptr<Source>> sources;
+  sources.push_back(std::make_unique<SystemdSource>(std::move(systemd)));  // before discovery: MainPID
+  sources.push_back(std::make_unique<DiscoverySource>(sampler));
+  sources.push_back(std::make_unique<ProcessSource>(sampler));
+  sources.push_back(std::make_unique<SocketSource>(config.procfs));
+  sources.push_back(std::make_unique<ProbeSource>(std::move(prober)));
+  return sources;
+}
+
+}  // namespace openclaw::exporter

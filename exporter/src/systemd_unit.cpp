@@ -1,0 +1,128 @@
+#include "systemd_unit.hpp"
+
+#include <fmt/format.h>
+#include <systemd/sd-bus.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+
+namespace openclaw::exporter {
+namespace {
+
+constexpr const char* kDestination = "org.freedesktop.systemd1";
+constexpr const char* kUnitInterface = "org.freedesktop.systemd1.Unit";
+constexpr const char* kServiceInterface = "org.freedesktop.systemd1.Service";
+
+struct BusError {
+  sd_bus_error error = SD_BUS_ERROR_NULL;
+  ~BusError() { sd_bus_error_free(&error); }
+  BusError() = default;
+  BusError(const BusError&) = delete;
+  BusError& operator=(const BusError&) = delete;
+  BusError(BusError&&) = delete;
+  BusError& operator=(BusError&&) = delete;
+};
+
+std::string describe(int rc, const sd_bus_error& error) {
+  if (sd_bus_error_is_set(&error) != 0 && error.message != nullptr) return error.message;
+  return std::strerror(-rc);
+}
+
+std::string default_address() {
+  const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+  if (runtime_dir == nullptr || *runtime_dir == '\0') return {};
+  const std::string socket = std::string(runtime_dir) + "/systemd/private";
+  if (access(socket.c_str(), F_OK) != 0) return {};
+  return "unix:path=" + socket;
+}
+
+}  // namespace
+
+void SystemdUserManager::BusDeleter::operator()(sd_bus* bus) const { sd_bus_flush_close_unref(bus); }
+
+SystemdUserManager::SystemdUserManager(std::string address, std::chrono::milliseconds call_timeout)
+    : address_(std::move(address)), call_timeout_(call_timeout) {}
+
+SystemdUserManager::~SystemdUserManager() = default;
+
+Status SystemdUserManager::connect() {
+  sd_bus* raw = nullptr;
+  int rc = 0;
+  // The private socket is re-detected at every connect: the manager may have started after us.
+  const std::string address = address_.empty() ? default_address() : address_;
+  if (address.empty()) {
+    rc = sd_bus_open_user(&raw);
+    if (rc < 0) return Status::failure(fmt::format("cannot open the user bus: {}", std::strerror(-rc)));
+  } else {
+    rc = sd_bus_new(&raw);
+    if (rc < 0) return Status::failure(fmt::format("sd_bus_new: {}", std::strerror(-rc)));
+    std::unique_ptr<sd_bus, BusDeleter> owner(raw);
+    // The private socket speaks D-Bus peer-to-peer: no bus daemon, so no Hello().
+    rc = sd_bus_set_address(raw, address.c_str());
+    if (rc >= 0) rc = sd_bus_start(raw);
+    if (rc < 0) return Status::failure(fmt::format("cannot connect to {}: {}", address, std::strerror(-rc)));
+    raw = owner.release();
+  }
+  sd_bus_set_method_call_timeout(raw, static_cast<std::uint64_t>(call_timeout_.count()) * 1000U);
+  bus_.reset(raw);
+  return Ok{};
+}
+
+Result<UnitState> SystemdUserManager::unit(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  if (!bus_) {
+    if (auto connected = connect(); !connected) return Result<UnitState>::failure(connected.error());
+  }
+  auto state = read_unit(name);
+  // Any failure other than a D-Bus error reply means the connection itself is suspect: start afresh next time.
+  if (!state.ok()) bus_.reset();
+  return state;
+}
+
+Result<UnitState> SystemdUserManager::read_unit(const std::string& name) {
+  char* path_raw = nullptr;
+  if (const int rc = sd_bus_path_encode("/org/freedesktop/systemd1/unit", name.c_str(), &path_raw); rc < 0) {
+    return Result<UnitState>::failure(fmt::format("bad unit name {}: {}", name, std::strerror(-rc)));
+  }
+  const std::unique_ptr<char, decltype(&std::free)> path(path_raw, &std::free);
+  sd_bus* bus = bus_.get();
+  UnitState state;
+
+  const auto get_string = [&](const char* interface, const char* member, std::string& out) -> Status {
+    BusError error;
+    char* value = nullptr;
+    const int rc = sd_bus_get_property_string(bus, kDestination, path.get(), interface, member, &error.error, &value);
+    if (rc < 0) return Status::failure(fmt::format("{} of {}: {}", member, name, describe(rc, error.error)));
+    out = value;
+    std::free(value);
+    return Ok{};
+  };
+  const auto get_trivial = [&](const char* member, char type, void* out) -> Status {
+    BusError error;
+    const int rc =
+        sd_bus_get_property_trivial(bus, kDestination, path.get(), kServiceInterface, member, &error.error, type, out);
+    if (rc < 0) return Status::failure(fmt::format("{} of {}: {}", member, name, describe(rc, error.error)));
+    return Ok{};
+  };
+
+  if (auto s = get_string(kUnitInterface, "LoadState", state.load_state); !s) return Result<UnitState>::failure(s.error());
+  if (auto s = get_string(kUnitInterface, "ActiveState", state.active_state); !s) {
+    return Result<UnitState>::failure(s.error());
+  }
+  if (state.load_state != "loaded") {
+    // An unknown unit has no Service interface; report it as having no process rather than as a failure.
+    return state;
+  }
+  std::uint32_t main_pid = 0;
+  std::uint64_t memory_max = 0;
+  if (auto s = get_trivial("MainPID", 'u', &main_pid); !s) return Result<UnitState>::failure(s.error());
+  if (auto s = get_trivial("NRestarts", 'u', &state.n_restarts); !s) return Result<UnitState>::failure(s.error());
+  if (auto s = get_trivial("MemoryMax", 't', &memory_max); !s) return Result<UnitState>::failure(s.error());
+  state.main_pid = static_cast<int>(main_pid);
+  if (memory_max != std::numeric_limits<std::uint64_t>::max()) state.memory_max = memory_max;
+  return state;
+}
+
+}  // namespace openclaw::exporter

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "result.hpp"
+
+struct sd_bus;
+
+namespace openclaw::exporter {
+
+struct UnitState {
+  int main_pid = 0;                          // 0 when the unit has no running main process
+  std::uint32_t n_restarts = 0;              // systemd's NRestarts
+  std::string active_state;                  // active, activating, deactivating, inactive, failed, reloading
+  std::string load_state;                    // loaded, not-found, …
+  std::optional<std::uint64_t> memory_max;   // MemoryMax=, nullopt when infinity
+};
+
+// Reads unit properties from a systemd user manager over sd-bus, with one long-lived connection and no process
+// spawned per scrape. The address is the manager's private socket ($XDG_RUNTIME_DIR/systemd/private) when it
+// exists, else the user bus; a broken connection is dropped and re-opened on the next call.
+class SystemdUserManager {
+ public:
+  // `address` is a D-Bus address ("unix:path=…"); empty picks the private socket or the user bus.
+  explicit SystemdUserManager(std::string address = {}, std::chrono::milliseconds call_timeout = std::chrono::seconds(2));
+  ~SystemdUserManager();
+  SystemdUserManager(const SystemdUserManager&) = delete;
+  SystemdUserManager& operator=(const SystemdUserManager&) = delete;
+  SystemdUserManager(SystemdUserManager&&) = delete;
+  SystemdUserManager& operator=(SystemdUserManager&&) = delete;
+
+  Result<UnitState> unit(const std::string& name);
+
+ private:
+  struct BusDeleter {
+    void operator()(sd_bus* bus) const;
+  };
+  Status connect();
+  Result<UnitState> read_unit(const std::string& name);
+
+  std::string address_;
+  std::chrono::milliseconds call_timeout_;
+  std::mutex mutex_;  // sd_bus connections are not thread-safe
+  std::unique_ptr<sd_bus, BusDeleter> bus_;
+};
+
+}  // namespace openclaw::exporter
