@@ -11,7 +11,7 @@ packages=(
   libsystemd-dev systemd zlib1g-dev libcrypt-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   prometheus prometheus-alertmanager
-  curl iproute2 procps util-linux python3
+  curl iproute2 procps util-linux python3 docker-compose openssl
 )
 
 # Peers and load tools for bench/ only: `install-deps.sh --bench`.

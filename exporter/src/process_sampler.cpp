@@ -1,0 +1,207 @@
+#include "process_sampler.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "cgroup.hpp"
+#include "proc_io.hpp"
+#include "proc_parsers.hpp"
+
+namespace openclaw::exporter {
+namespace {
+
+std::uint64_t clock_ticks_per_second() {
+  static const auto ticks = static_cast<std::uint64_t>(::sysconf(_SC_CLK_TCK));
+  return ticks;
+}
+
+std::uint64_t page_size_bytes() {
+  static const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+std::string pid_dir(const std::string& proc_root, int pid) { return proc_root + "/" + std::to_string(pid); }
+
+// Why a file could not be read. For a file of the sampled process itself, ENOENT/ESRCH means the process exited.
+std::string unreadable(const std::string& path, int error, int owner_pid) {
+  if (owner_pid > 0 && (error == ENOENT || error == ESRCH)) return "process " + std::to_string(owner_pid) + " gone";
+  return "cannot read " + path + ": " + errno_text(error);
+}
+
+template <typename Parse>
+auto read_parsed(const std::string& path, Parse parse, int owner_pid = 0) -> decltype(parse(std::string_view{})) {
+  using R = decltype(parse(std::string_view{}));
+  const auto file = read_file(path);
+  if (file.error != 0) return R::failure(unreadable(path, file.error, owner_pid));
+  auto parsed = parse(file.text);
+  if (!parsed.ok()) return R::failure(path + ": " + parsed.error());
+  return parsed;
+}
+
+std::optional<ProcStat> read_stat_if_alive(const std::string& proc_root, int pid) {
+  auto stat = read_parsed(pid_dir(proc_root, pid) + "/stat", parse_proc_stat);
+  if (!stat.ok()) return std::nullopt;
+  return std::move(stat).value();
+}
+
+// Children of every thread of `pid` (a child is listed under the thread that forked it).
+std::vector<int> children_of(const std::string& proc_root, int pid) {
+  std::vector<int> children;
+  const std::string task_dir = pid_dir(proc_root, pid) + "/task/";
+  for (const int tid : list_numeric_entries(task_dir).numbers) {
+    const auto file = read_file(task_dir + std::to_string(tid) + "/children");
+    if (file.error != 0) continue;  // the thread or process exited meanwhile
+    const auto pids = parse_task_children(file.text);
+    if (pids.ok()) children.insert(children.end(), pids->begin(), pids->end());
+  }
+  return children;
+}
+
+std::vector<ProcStat> descendants_via_children_files(const std::string& proc_root, int pid) {
+  std::vector<ProcStat> found;
+  std::unordered_set<int> seen{pid};
+  std::vector<int> pending{pid};
+  while (!pending.empty()) {
+    const int parent = pending.back();
+    pending.pop_back();
+    for (const int child : children_of(proc_root, parent)) {
+      if (!seen.insert(child).second) continue;
+      if (auto stat = read_stat_if_alive(proc_root, child)) {
+        found.push_back(std::move(*stat));
+        pending.push_back(child);
+      }
+    }
+  }
+  return found;
+}
+
+// Kernels without CONFIG_PROC_CHILDREN (this project's CI machine is one) have no children files: read every
+// process's ppid once, then walk down from `pid`.
+Result<std::vector<ProcStat>> descendants_via_ppid_scan(const std::string& proc_root, int pid) {
+  const auto pids = list_numeric_entries(proc_root);
+  if (pids.error != 0) {
+    return Result<std::vector<ProcStat>>::failure("cannot list " + proc_root + ": " + errno_text(pids.error));
+  }
+  std::unordered_map<int, std::vector<ProcStat>> by_parent;
+  for (const int other : pids.numbers) {
+    if (other == pid) continue;
+    if (auto stat = read_stat_if_alive(proc_root, other)) by_parent[stat->ppid].push_back(std::move(*stat));
+  }
+  std::vector<ProcStat> found;
+  std::vector<int> pending{pid};
+  std::unordered_set<int> seen{pid};
+  while (!pending.empty()) {
+    const int parent = pending.back();
+    pending.pop_back();
+    for (auto& child : by_parent[parent]) {
+      if (!seen.insert(child.pid).second) continue;
+      pending.push_back(child.pid);
+      found.push_back(std::move(child));
+    }
+  }
+  return found;
+}
+
+Result<std::vector<ProcStat>> descendants_of(const std::string& proc_root, int pid) {
+  const std::string probe = pid_dir(proc_root, pid) + "/task/" + std::to_string(pid) + "/children";
+  if (::access(probe.c_str(), F_OK) == 0) return descendants_via_children_files(proc_root, pid);
+  return descendants_via_ppid_scan(proc_root, pid);
+}
+
+// Includes cutime/cstime (children already reaped) so that the tree's CPU time keeps growing when a child exits and
+// its parent waits for it, instead of dropping and looking like a counter reset.
+std::uint64_t cpu_ticks(const ProcStat& stat) {
+  return stat.utime_ticks + stat.stime_ticks + stat.cutime_ticks + stat.cstime_ticks;
+}
+
+Result<std::optional<std::uint64_t>> memory_limit_of(const std::string& proc_root, const std::string& cgroup_root,
+                                                     int pid) {
+  using R = Result<std::optional<std::uint64_t>>;
+  const std::string path = pid_dir(proc_root, pid) + "/cgroup";
+  const auto file = read_file(path);
+  // A kernel without cgroups has no /proc/PID/cgroup: no limit can apply.
+  if (file.error == ENOENT && ::access(pid_dir(proc_root, pid).c_str(), F_OK) == 0) {
+    return std::optional<std::uint64_t>{};
+  }
+  if (file.error != 0) return R::failure(unreadable(path, file.error, pid));
+  const auto groups = parse_proc_cgroup(file.text);
+  if (!groups.ok()) return R::failure(path + ": " + groups.error());
+  return cgroup_memory_limit(*groups, cgroup_root);
+}
+
+}  // namespace
+
+ProcessSampler::ProcessSampler(std::string proc_root, std::string cgroup_root)
+    : proc_root_(std::move(proc_root)), cgroup_root_(std::move(cgroup_root)) {}
+
+Result<ProcessSample> ProcessSampler::sample(int pid) const {
+  using R = Result<ProcessSample>;
+  const std::string dir = pid_dir(proc_root_, pid);
+  const auto main = read_parsed(dir + "/stat", parse_proc_stat, pid);
+  if (!main.ok()) return R::failure(main.error());
+  const auto boot_time = read_parsed(proc_root_ + "/stat", parse_boot_time);
+  if (!boot_time.ok()) return R::failure(boot_time.error());
+  const auto max_fds = read_parsed(dir + "/limits", parse_max_open_files, pid);
+  if (!max_fds.ok()) return R::failure(max_fds.error());
+  const auto fds = list_numeric_entries(dir + "/fd");
+  if (fds.error != 0) return R::failure(unreadable(dir + "/fd", fds.error, pid));
+  const auto tree = descendants_of(proc_root_, pid);
+  if (!tree.ok()) return R::failure(tree.error());
+  const auto memory_limit = memory_limit_of(proc_root_, cgroup_root_, pid);
+  if (!memory_limit.ok()) return R::failure(memory_limit.error());
+
+  // RSS from stat's rss field rather than status's VmRSS: both print the same counter (get_mm_rss), and stat is
+  // read anyway for ppid and CPU, so each descendant costs one file read instead of two.
+  std::uint64_t rss_pages = main->rss_pages;
+  std::uint64_t ticks = cpu_ticks(*main);
+  for (const auto& child : *tree) {
+    rss_pages += child.rss_pages;
+    ticks += cpu_ticks(child);
+  }
+  ProcessSample sample;
+  sample.pid = pid;
+  sample.start_time_seconds = static_cast<double>(*boot_time) + static_cast<double>(main->starttime_ticks) /
+                                                                    static_cast<double>(clock_ticks_per_second());
+  sample.resident_bytes = rss_pages * page_size_bytes();
+  sample.cpu_seconds = static_cast<double>(ticks) / static_cast<double>(clock_ticks_per_second());
+  sample.open_fds = fds.numbers.size();
+  sample.max_fds = *max_fds;
+  sample.threads = main->num_threads;
+  sample.descendants = tree->size();
+  sample.cgroup_memory_limit_bytes = *memory_limit;
+  return sample;
+}
+
+Result<HostMemory> ProcessSampler::host_memory() const {
+  const auto info = read_parsed(proc_root_ + "/meminfo", parse_meminfo);
+  if (!info.ok()) return Result<HostMemory>::failure(info.error());
+  return HostMemory{info->total_bytes, info->available_bytes};
+}
+
+std::vector<int> ProcessSampler::find_by_cmdline(const std::regex& pattern) const {
+  std::vector<int> matches;
+  for (const int pid : list_numeric_entries(proc_root_).numbers) {
+    const auto file = read_file(pid_dir(proc_root_, pid) + "/cmdline");
+    if (file.error != 0 || file.text.empty()) continue;  // exited meanwhile, or a kernel thread
+    if (std::regex_search(join_cmdline(file.text), pattern)) matches.push_back(pid);
+  }
+  std::sort(matches.begin(), matches.end());
+  return matches;
+}
+
+Result<int> ProcessSampler::read_pid_file(const std::string& path) const {
+  const auto pid = read_parsed(path, parse_pid_text);
+  if (!pid.ok()) return pid;
+  struct stat info {};
+  if (::stat(pid_dir(proc_root_, *pid).c_str(), &info) != 0) {
+    return Result<int>::failure("pid " + std::to_string(*pid) + " from " + path + " is not running");
+  }
+  return pid;
+}
+
+}  // namespace openclaw::exporter

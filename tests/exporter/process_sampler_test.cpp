@@ -1,1 +1,357 @@
+#include "process_sampler.hpp"
+
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace openclaw::exporter {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kFixtures = OPENCLAW_EXPORTER_FIXTURES;
+const auto kTicks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+const auto kPageSize = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string name = (fs::temp_directory_path() / "sampler-test-XXXXXX").string();
+    if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = name;
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// A forked child that is killed and reaped when the test ends, however it ends.
+class Child {
+ public:
+  explicit Child(pid_t pid) : pid_(pid) {}
+  ~Child() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  pid_t pid() const { return pid_; }
+  int reap() {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  pid_t pid_;
+};
+
+struct Pipe {
+  int read_end = -1;
+  int write_end = -1;
+  Pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+    read_end = fds[0];
+    write_end = fds[1];
+  }
+  ~Pipe() {
+    if (read_end >= 0) ::close(read_end);
+    if (write_end >= 0) ::close(write_end);
+  }
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
+  void signal() const { (void)!::write(write_end, "x", 1); }
+  void wait() const {
+    char byte = 0;
+    (void)!::read(read_end, &byte, 1);
+  }
+};
+
+std::size_t count_entries(const fs::path& dir) {
+  return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+}
+
+// fixtures/fakeproc copied to a temp dir, plus the fd entries git cannot hold as empty dirs.
+class FakeProcTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::copy(kFixtures + "/fakeproc", root(), fs::copy_options::recursive);
+    fs::create_directories(root() / "4242/fd");
+    for (int fd = 0; fd < 7; ++fd) std::ofstream(root() / "4242/fd" / std::to_string(fd));
+  }
+  fs::path root() const { return temp_.path() / "proc"; }
+  ProcessSampler sampler() const { return ProcessSampler(root().string(), kFixtures + "/fakecgroup/v2"); }
+
+  void expect_gateway_tree(const Result<ProcessSample>& sample) const {
+    ASSERT_TRUE(sample.ok()) << sample.error();
+    EXPECT_EQ(sample->pid, 4242);
+    EXPECT_EQ(sample->descendants, 3U);  // 4250, 4251 (forked by thread 4243), grandchild 4260; not 4252 or 5000
+    EXPECT_EQ(sample->resident_bytes, (1000U + 200 + 300 + 50) * kPageSize);
+    // utime+stime+cutime+cstime: main 100+50+7+3, children 10+5, 20+2, 1+1.
+    EXPECT_DOUBLE_EQ(sample->cpu_seconds, 199 / kTicks);
+    EXPECT_DOUBLE_EQ(sample->start_time_seconds, 1795516276 + 360000 / kTicks);
+    EXPECT_EQ(sample->open_fds, 7U);
+    EXPECT_EQ(sample->max_fds, 1024U);
+    EXPECT_EQ(sample->threads, 2U);
+    EXPECT_EQ(sample->cgroup_memory_limit_bytes, 2147483648U);  // system.slice's memory.max; the service has "max"
+  }
+
+ private:
+  TempDir temp_;
+};
+
+TEST_F(FakeProcTest, SumsTheTreeFoundThroughChildrenFiles) { expect_gateway_tree(sampler().sample(4242)); }
+
+TEST_F(FakeProcTest, SumsTheSameTreeByPpidWhenChildrenFilesAreMissing) {
+  for (const auto& entry : fs::recursive_directory_iterator(root())) {
+    if (entry.path().filename() == "children") fs::remove(entry.path());
+  }
+  expect_gateway_tree(sampler().sample(4242));
+}
+
+TEST_F(FakeProcTest, MissingProcessIsGone) {
+  const auto sample = sampler().sample(9999);
+  ASSERT_FALSE(sample.ok());
+  EXPECT_EQ(sample.error(), "process 9999 gone");
+}
+
+TEST_F(FakeProcTest, MalformedStatNamesTheFile) {
+  std::ofstream(root() / "4242/stat") << "garbage\n";
+  const auto sample = sampler().sample(4242);
+  ASSERT_FALSE(sample.ok());
+  EXPECT_NE(sample.error().find("4242/stat: "), std::string::npos) << sample.error();
+}
+
+TEST_F(FakeProcTest, HostMemory) {
+  const auto memory = sampler().host_memory();
+  ASSERT_TRUE(memory.ok()) << memory.error();
+  EXPECT_EQ(memory->total_bytes, 24683620ULL * 1024);
+  EXPECT_EQ(memory->available_bytes, 23492924ULL * 1024);
+}
+
+TEST_F(FakeProcTest, FindByCmdlineSkipsKernelThreads) {
+  EXPECT_EQ(sampler().find_by_cmdline(std::regex("^openclaw-gateway$")), std::vector<int>{4242});
+  EXPECT_EQ(sampler().find_by_cmdline(std::regex("^node /opt/openclaw/worker\\.js --sqlite$")), std::vector<int>{4250});
+  EXPECT_EQ(sampler().find_by_cmdline(std::regex("")), (std::vector<int>{4242, 4250, 4251, 4260}));
+  EXPECT_TRUE(sampler().find_by_cmdline(std::regex("kworker")).empty());
+}
+
+TEST_F(FakeProcTest, ReadPidFile) {
+  const auto file = (root().parent_path() / "gateway.pid").string();
+  std::ofstream(file) << " 4250\n";
+  EXPECT_EQ(*sampler().read_pid_file(file), 4250);
+  std::ofstream(file) << "9999\n";
+  const auto stale = sampler().read_pid_file(file);
+  ASSERT_FALSE(stale.ok());
+  EXPECT_NE(stale.error().find("9999"), std::string::npos) << stale.error();
+  std::ofstream(file) << "pid\n";
+  EXPECT_FALSE(sampler().read_pid_file(file).ok());
+  const auto missing = sampler().read_pid_file(file + ".none");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().find("ENOENT"), std::string::npos) << missing.error();
+}
+
+// ---- the live process tree of this test ----
+
+TEST(LiveProcessSampler, CountsOpenFdsAndThreadsExactly) {
+  const ProcessSampler sampler;
+  Pipe release;
+  const auto before = sampler.sample(::getpid());
+  ASSERT_TRUE(before.ok()) << before.error();
+
+  std::vector<int> extra;
+  for (int i = 0; i < 10; ++i) extra.push_back(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i) threads.emplace_back([&release] { release.wait(); });
+  const auto during = sampler.sample(::getpid());
+  const auto tasks = count_entries("/proc/self/task");
+  for (std::size_t i = 0; i < threads.size(); ++i) release.signal();
+  for (auto& thread : threads) thread.join();
+  for (const int fd : extra) ::close(fd);
+
+  ASSERT_TRUE(during.ok()) << during.error();
+  EXPECT_EQ(during->open_fds, before->open_fds + 10);
+  EXPECT_EQ(during->threads, before->threads + 2);
+  EXPECT_EQ(during->threads, tasks);
+  rlimit limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_cur == RLIM_INFINITY) {
+    EXPECT_FALSE(during->max_fds.has_value());
+  } else {
+    EXPECT_EQ(during->max_fds, limit.rlim_cur);
+  }
+  const double now = static_cast<double>(std::time(nullptr));
+  EXPECT_LE(during->start_time_seconds, now + 1);
+  EXPECT_GT(during->start_time_seconds, now - 3600);
+  EXPECT_EQ(during->descendants, 0U);
+}
+
+TEST(LiveProcessSampler, TreeRssGrowsBy64MiBTouchedInAChild) {
+  constexpr std::size_t kBytes = 64U << 20;
+  const ProcessSampler sampler;
+  Pipe go;
+  Pipe allocated;
+  Pipe baseline_ready;
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    baseline_ready.signal();
+    go.wait();
+    void* memory = ::mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED) ::_exit(1);
+    std::memset(memory, 0x5a, kBytes);
+    allocated.signal();
+    ::pause();
+    ::_exit(0);
+  }
+  Child child(pid);
+  baseline_ready.wait();
+  const auto before = sampler.sample(::getpid());
+  go.signal();
+  allocated.wait();
+  const auto after = sampler.sample(::getpid());
+  ASSERT_TRUE(before.ok()) << before.error();
+  ASSERT_TRUE(after.ok()) << after.error();
+  EXPECT_EQ(before->descendants, 1U);
+  EXPECT_EQ(after->descendants, 1U);
+  const auto grown = static_cast<double>(after->resident_bytes) - static_cast<double>(before->resident_bytes);
+  EXPECT_NEAR(grown, static_cast<double>(kBytes), 0.05 * kBytes);
+}
+
+TEST(LiveProcessSampler, CpuOfAReapedChildStaysInTheTree) {
+  const ProcessSampler sampler;
+  Pipe busy_done;
+  Pipe exit_now;
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    // CPU time, not wall time: the machine may be busy.
+    timespec used{};
+    volatile std::uint64_t spin = 0;
+    do {
+      for (int i = 0; i < 100000; ++i) spin = spin + 1;
+      ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &used);
+    } while (used.tv_sec == 0 && used.tv_nsec < 300'000'000);
+    busy_done.signal();
+    exit_now.wait();
+    ::_exit(0);
+  }
+  Child child(pid);
+  const auto before = sampler.sample(::getpid());
+  busy_done.wait();
+  const auto busy = sampler.sample(::getpid());
+  exit_now.signal();
+  child.reap();
+  const auto reaped = sampler.sample(::getpid());
+  ASSERT_TRUE(before.ok() && busy.ok() && reaped.ok());
+  EXPECT_GE(busy->cpu_seconds - before->cpu_seconds, 0.25);
+  EXPECT_EQ(busy->descendants, 1U);
+  EXPECT_EQ(reaped->descendants, 0U);
+  EXPECT_GE(reaped->cpu_seconds, busy->cpu_seconds);  // moved into our cutime, not lost
+}
+
+TEST(LiveProcessSampler, ReapedProcessIsGone) {
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) ::_exit(0);
+  Child(pid).reap();
+  const auto sample = ProcessSampler().sample(pid);
+  ASSERT_FALSE(sample.ok());
+  EXPECT_EQ(sample.error(), "process " + std::to_string(pid) + " gone");
+}
+
+// Runs `body` in a child that dropped root to nobody, and returns what it wrote.
+std::string run_as_nobody(const std::function<std::string()>& body) {
+  Pipe out;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+    const std::string text = body();
+    (void)!::write(out.write_end, text.data(), text.size());
+    ::_exit(0);
+  }
+  ::close(out.write_end);
+  out.write_end = -1;
+  std::string text;
+  char buffer[512];
+  ssize_t got = 0;
+  while ((got = ::read(out.read_end, buffer, sizeof(buffer))) > 0) text.append(buffer, static_cast<std::size_t>(got));
+  Child(pid).reap();
+  return text;
+}
+
+TEST(LiveProcessSampler, NoPermissionIsAFailureWithTheReason) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop to another user";
+  const int root_pid = ::getpid();
+  const std::string reason = run_as_nobody([root_pid] {
+    const auto sample = ProcessSampler().sample(root_pid);
+    return sample.ok() ? std::string("ok") : sample.error();
+  });
+  EXPECT_EQ(reason, "cannot read /proc/" + std::to_string(root_pid) + "/fd: EACCES (Permission denied)");
+}
+
+// A real memory cgroup (v2 memory.max, or v1 memory.limit_in_bytes on this project's hybrid CI machine).
+TEST(LiveProcessSampler, ReadsTheLimitOfARealMemoryCgroup) {
+  const fs::path root = "/sys/fs/cgroup";
+  const bool v2 = fs::exists(root / "cgroup.controllers") &&
+                  std::string(std::istreambuf_iterator<char>(std::ifstream(root / "cgroup.controllers").rdbuf()), {})
+                          .find("memory") != std::string::npos;
+  const fs::path group = (v2 ? root : root / "memory") / ("openclaw-sampler-test-" + std::to_string(::getpid()));
+  std::error_code error;
+  if (!fs::create_directory(group, error)) GTEST_SKIP() << "cannot create " << group << ": " << error.message();
+  constexpr std::uint64_t kLimit = 256U << 20;
+  std::ofstream(group / (v2 ? "memory.max" : "memory.limit_in_bytes")) << kLimit;
+  Pipe joined;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    joined.wait();
+    ::pause();
+    ::_exit(0);
+  }
+  {
+    Child child(pid);
+    std::ofstream(group / "cgroup.procs") << pid;
+    joined.signal();
+    const auto sample = ProcessSampler().sample(pid);
+    ASSERT_TRUE(sample.ok()) << sample.error();
+    EXPECT_EQ(sample->cgroup_memory_limit_bytes, kLimit);
+  }
+  fs::remove(group, error);
+  EXPECT_FALSE(error) << error.message();
+}
+
+TEST(LiveProcessSampler, LeaksNoFdsOver500Samples) {
+  const ProcessSampler sampler;
+  const auto before = count_entries("/proc/self/fd");
+  for (int i = 0; i < 500; ++i) {
+    ASSERT_TRUE(sampler.sample(::getpid()).ok());
+    ASSERT_TRUE(sampler.host_memory().ok());
+  }
+  EXPECT_FALSE(sampler.sample(999999999).ok());
+  EXPECT_EQ(count_entries("/proc/self/fd"), before);
+}
+
+}  // namespace
+}  // namespace openclaw::exporter

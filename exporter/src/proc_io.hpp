@@ -1,0 +1,59 @@
+#pragma once
+
+// The small amount of raw I/O the procfs/cgroupfs/socket samplers share: RAII owners for fds and DIR*, whole-file
+// reads and directory listings that report errno as a value (callers tell "process gone" from "not permitted").
+
+#include <dirent.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace openclaw::exporter {
+
+// Owns one file descriptor; move-only.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd();
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+struct DirCloser {
+  void operator()(DIR* dir) const noexcept;
+};
+using UniqueDir = std::unique_ptr<DIR, DirCloser>;
+
+// "ENOENT (No such file or directory)".
+std::string errno_text(int error);
+
+struct FileText {
+  std::string text;
+  int error = 0;  // errno of the failed open/read; 0 on success
+};
+// Reads a whole small file (procfs and cgroupfs files report size 0, so this reads until EOF).
+FileText read_file(const std::string& path);
+
+struct NumericEntries {
+  std::vector<int> numbers;  // entries whose whole name is a non-negative decimal number, in directory order
+  int error = 0;             // errno of opendir/readdir; 0 on success
+};
+// Lists a directory's numeric entries: pids under /proc, tids under task/, fd numbers under fd/.
+NumericEntries list_numeric_entries(const std::string& path);
+
+}  // namespace openclaw::exporter

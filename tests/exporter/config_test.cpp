@@ -1,0 +1,111 @@
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "config.hpp"
+
+using namespace openclaw::exporter;
+
+namespace {
+
+ParsedArgs parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "openclaw-gateway-exporter");
+  return parse_exporter_args(static_cast<int>(args.size()), args.data());
+}
+
+std::string error_of(std::vector<const char*> args) {
+  try {
+    parse(std::move(args));
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST(ExporterConfig, DefaultsFollowTheExporterConventions) {
+  const ExporterConfig config = parse({}).config;
+  EXPECT_EQ(config.listen_address, ":9789");
+  EXPECT_EQ(config.telemetry_path, "/metrics");
+  EXPECT_EQ(config.probe_interval, std::chrono::seconds(15));
+  EXPECT_EQ(config.probe_timeout, std::chrono::seconds(10));
+  ASSERT_EQ(config.gateways.size(), 1U);
+  EXPECT_EQ(config.gateways[0].name, "default");
+  EXPECT_EQ(config.gateways[0].unit, "openclaw-gateway.service");
+  EXPECT_EQ(config.gateways[0].url, "http://127.0.0.1:18789");
+}
+
+TEST(ExporterConfig, APidFileReplacesTheDefaultUnit) {
+  const ExporterConfig config = parse({"--gateway.pid-file=/run/gw.pid", "--gateway.url=http://127.0.0.1:1/"}).config;
+  EXPECT_EQ(config.gateways[0].pid_file, "/run/gw.pid");
+  EXPECT_EQ(config.gateways[0].unit, "");
+  EXPECT_EQ(config.gateways[0].url, "http://127.0.0.1:1");
+  const ExporterConfig both = parse({"--gateway.cmdline-regex=^openclaw-gateway", "--gateway.unit=x.service"}).config;
+  EXPECT_EQ(both.gateways[0].unit, "x.service");
+}
+
+TEST(ExporterConfig, BadFlagsNameTheFlagAndTheExpectation) {
+  EXPECT_NE(error_of({"--probe.interval=soon"}).find("--probe.interval"), std::string::npos);
+  EXPECT_NE(error_of({"--gateway.url=ftp://x"}).find("url"), std::string::npos);
+  EXPECT_NE(error_of({"--gateway.cmdline-regex=(("}).find("cmdline_regex"), std::string::npos);
+  EXPECT_NE(error_of({"--web.telemetry-path=metrics"}).find("--web.telemetry-path"), std::string::npos);
+  EXPECT_NE(error_of({"--no-such-flag"}).find("no-such-flag"), std::string::npos);
+  EXPECT_NE(error_of({"--config.file=/nonexistent.yml"}).find("/nonexistent.yml"), std::string::npos);
+  EXPECT_NE(error_of({"--config.file=x.yml", "--gateway.unit=a.service"}).find("excludes"), std::string::npos);
+}
+
+TEST(ExporterConfig, ParsesSeveralGatewaysFromYaml) {
+  const auto targets = parse_gateways_yaml(R"(
+gateways:
+  - name: default
+    unit: openclaw-gateway.service
+  - name: work
+    unit: openclaw-gateway-work.service
+    url: http://127.0.0.1:18790/
+  - name: legacy
+    cmdline_regex: ^openclaw-gateway
+    url: http://127.0.0.1:18791
+)", "gw.yml");
+  ASSERT_EQ(targets.size(), 3U);
+  EXPECT_EQ(targets[0].url, "http://127.0.0.1:18789");
+  EXPECT_EQ(targets[1].unit, "openclaw-gateway-work.service");
+  EXPECT_EQ(targets[1].url, "http://127.0.0.1:18790");
+  EXPECT_EQ(targets[2].cmdline_regex, "^openclaw-gateway");
+}
+
+TEST(ExporterConfig, YamlErrorsNameTheKey) {
+  const auto error = [](const std::string& text) {
+    try {
+      parse_gateways_yaml(text, "gw.yml");
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error("gateways:\n  - name: a\n    unit: a.service\n    pid_fle: /x\n"),
+            "gw.yml: gateways[0]: unknown key \"pid_fle\" (expected one of: cmdline_regex, name, pid_file, unit, url)");
+  EXPECT_NE(error("gateways:\n  - unit: a.service\n").find("gateways[0].name: missing"), std::string::npos);
+  EXPECT_NE(error("gateways:\n  - {name: a, unit: a.service}\n  - {name: a, unit: b.service}\n").find("used twice"),
+            std::string::npos);
+  EXPECT_NE(error("gateways: []\n").find("non-empty list"), std::string::npos);
+  EXPECT_NE(error("gateways:\n  - {name: a}\n").find("expected one of unit, pid_file, cmdline_regex"),
+            std::string::npos);
+  EXPECT_NE(error("gateways: [\n").find("invalid YAML"), std::string::npos);
+  EXPECT_NE(error("targets: []\n").find("unknown key \"targets\""), std::string::npos);
+}
+
+TEST(ExporterConfig, ParsesTheExporterToolkitWebConfig) {
+  const WebConfig web = parse_web_config_yaml(R"(
+tls_server_config:
+  cert_file: /etc/x/cert.pem
+  key_file: /etc/x/key.pem
+basic_auth_users:
+  prometheus: $2y$10$abcdefghijklmnopqrstuv
+)", "web.yml");
+  EXPECT_EQ(web.tls_cert_file, "/etc/x/cert.pem");
+  EXPECT_EQ(web.basic_auth_users.at("prometheus"), "$2y$10$abcdefghijklmnopqrstuv");
+  EXPECT_THROW(parse_web_config_yaml("basic_auth_users: {a: plaintext}\n", "web.yml"), ConfigError);
+  EXPECT_THROW(parse_web_config_yaml("tls_server_config: {cert_file: a}\n", "web.yml"), ConfigError);
+  EXPECT_THROW(parse_web_config_yaml("http_server_config: {http2: true}\n", "web.yml"), ConfigError);
+}

@@ -1,0 +1,224 @@
+// The real exporter binary against the real fixture gateway: its numbers must match the truth read independently
+// from /proc (exact for fds, threads and connections; RSS within 5 %), and its output must pass promtool.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "scrape.hpp"
+#include "test_support.hpp"
+
+using namespace openclaw::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string exporter_path() { return binary_dir() + "/exporter/openclaw-gateway-exporter"; }
+
+std::string proc_field(int pid, const std::string& file, const std::string& key) {
+  std::istringstream in(read_file("/proc/" + std::to_string(pid) + "/" + file));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with(key + ":")) return line.substr(key.size() + 1);
+  }
+  return {};
+}
+
+std::vector<int> tree(int pid) {
+  std::vector<int> out{pid};
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    std::istringstream children(read_file("/proc/" + std::to_string(out[i]) + "/task/" + std::to_string(out[i]) +
+                                          "/children"));
+    int child = 0;
+    while (children >> child) out.push_back(child);
+  }
+  return out;
+}
+
+double tree_rss_bytes(int pid) {
+  double total = 0;
+  for (int p : tree(pid)) total += std::stod(proc_field(p, "status", "VmRSS")) * 1024;
+  return total;
+}
+
+std::size_t count_fds(int pid) {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) ++n;
+  return n;
+}
+
+// Independent truth for sockets: the inodes behind the process's fds, looked up in /proc/net/tcp{,6}.
+std::map<std::string, int> tcp_states(int pid) {
+  std::set<std::string> inodes;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
+    std::error_code ec;
+    const std::string target = std::filesystem::read_symlink(entry.path(), ec).string();
+    if (!ec && target.starts_with("socket:[")) inodes.insert(target.substr(8, target.size() - 9));
+  }
+  static const std::map<std::string, std::string> kNames = {
+      {"01", "established"}, {"02", "syn_sent"}, {"03", "syn_recv"}, {"04", "fin_wait1"}, {"05", "fin_wait2"},
+      {"06", "time_wait"},   {"07", "close"},    {"08", "close_wait"}, {"09", "last_ack"}, {"0A", "listen"},
+      {"0B", "closing"}};
+  std::map<std::string, int> counts;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::istringstream in(read_file(table));
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string sl, local, remote, state, queues, timer, retr, uid, timeout, inode;
+      fields >> sl >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >> inode;
+      if (inodes.contains(inode)) ++counts[kNames.at(state)];
+    }
+  }
+  return counts;
+}
+
+std::string series(const std::string& name, const std::string& labels) { return name + "{" + labels + "}"; }
+
+class ExporterLive : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    gateway_port_ = free_tcp_port();
+    gateway_ = std::make_unique<ChildProcess>(std::vector<std::string>{
+        fixture_gateway_path(), "--port", std::to_string(gateway_port_), "--extra-fds", "10", "--extra-threads", "3",
+        "--established-pairs", "2", "--close-wait", "3", "--child-rss-mib", "64"});
+    ASSERT_TRUE(wait_until([&] { return http_get(gateway_url() + "/readyz").status == 200; }, 20s))
+        << gateway_->log();
+    // The child touches its 64 MiB after the gateway is ready; compare once it has.
+    ASSERT_TRUE(wait_until([&] { return tree_rss_bytes(gateway_->pid()) > 64.0 * 1024 * 1024; }, 20s));
+    write_file(pid_file(), std::to_string(gateway_->pid()) + "\n");
+    exporter_port_ = free_tcp_port();
+    // A long probe interval: one probe at start, then nothing that opens connections during the comparisons.
+    exporter_ = std::make_unique<ChildProcess>(std::vector<std::string>{
+        exporter_path(), "--web.listen-address=127.0.0.1:" + std::to_string(exporter_port_),
+        "--gateway.pid-file=" + pid_file(), "--gateway.url=" + gateway_url(), "--probe.interval=1h",
+        "--probe.timeout=5s", "--log.level=debug"});
+    ASSERT_TRUE(wait_until(
+        [&] { return scrape(metrics_url()).has_prefix("openclaw_gateway_probe_success{gateway=\"default\",probe=\"websocket\"}"); },
+        20s))
+        << exporter_->log();
+  }
+
+  std::string gateway_url() const { return "http://127.0.0.1:" + std::to_string(gateway_port_); }
+  std::string metrics_url() const { return "http://127.0.0.1:" + std::to_string(exporter_port_) + "/metrics"; }
+  std::string pid_file() const { return dir_.file("gateway.pid"); }
+
+  TempDir dir_;
+  int gateway_port_ = 0;
+  int exporter_port_ = 0;
+  std::unique_ptr<ChildProcess> gateway_;
+  std::unique_ptr<ChildProcess> exporter_;
+};
+
+}  // namespace
+
+TEST_F(ExporterLive, ProcessNumbersMatchTheTruth) {
+  const int pid = gateway_->pid();
+  const Scrape s = scrape(metrics_url());
+  const std::string g = "gateway=\"default\"";
+  EXPECT_EQ(s.get(series("openclaw_gateway_up", g)), 1);
+  EXPECT_EQ(s.get(series("openclaw_gateway_pid", g)), pid);
+  EXPECT_EQ(s.get(series("openclaw_gateway_threads", g)), std::stod(proc_field(pid, "status", "Threads")));
+  EXPECT_EQ(s.get(series("openclaw_gateway_open_fds", g)), static_cast<double>(count_fds(pid)));
+  EXPECT_EQ(s.get(series("openclaw_gateway_descendant_processes", g)), 1);
+  const double rss = tree_rss_bytes(pid);
+  ASSERT_TRUE(s.get(series("openclaw_gateway_resident_memory_bytes", g)).has_value());
+  EXPECT_NEAR(*s.get(series("openclaw_gateway_resident_memory_bytes", g)), rss, rss * 0.05);
+  EXPECT_GT(rss, 64.0 * 1024 * 1024);  // the child's 64 MiB is in the tree
+  EXPECT_GT(*s.get(series("openclaw_gateway_max_fds", g)), 0);
+  EXPECT_GT(*s.get(series("openclaw_gateway_memory_limit_bytes", g)), 0);
+  EXPECT_GT(s.get("openclaw_host_memory_total_bytes").value_or(0), 0);
+  const double start = *s.get(series("openclaw_gateway_process_start_time_seconds", g));
+  const double now = static_cast<double>(std::time(nullptr));
+  EXPECT_LE(start, now + 1);
+  EXPECT_GT(start, now - 120);
+  EXPECT_EQ(s.get(series("openclaw_exporter_source_success", g + ",source=\"process\"")), 1);
+  EXPECT_EQ(s.get(series("openclaw_exporter_source_success", g + ",source=\"sockets\"")), 1);
+}
+
+TEST_F(ExporterLive, ConnectionCountsMatchTheKernelExactly) {
+  const int pid = gateway_->pid();
+  // Compare only when the truth is the same just before and just after the scrape (nothing in flight).
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const auto before = tcp_states(pid);
+    const Scrape s = scrape(metrics_url());
+    const auto after = tcp_states(pid);
+    if (before != after) continue;
+    for (const std::string state : {"established", "close_wait", "listen", "syn_sent", "fin_wait1", "last_ack"}) {
+      const auto it = before.find(state);
+      const double expected = it == before.end() ? 0 : it->second;
+      EXPECT_EQ(s.get(series("openclaw_gateway_connections", "gateway=\"default\",state=\"" + state + "\"")), expected)
+          << state;
+    }
+    EXPECT_EQ(before.at("close_wait"), 3);
+    EXPECT_GE(before.at("established"), 4);  // 2 pairs, both ends held by the fixture
+    EXPECT_GE(before.at("listen"), 2);
+    return;
+  }
+  FAIL() << "the gateway's sockets never held still";
+}
+
+TEST_F(ExporterLive, ProbesAndReadyzBodyAreReported) {
+  const Scrape s = scrape(metrics_url());
+  const std::string g = "gateway=\"default\"";
+  EXPECT_EQ(s.get(series("openclaw_gateway_probe_success", g + ",probe=\"http\"")), 1);
+  EXPECT_EQ(s.get(series("openclaw_gateway_probe_success", g + ",probe=\"websocket\"")), 1);
+  EXPECT_EQ(s.get(series("openclaw_gateway_probe_http_status_code", g + ",probe=\"websocket\"")), 101);
+  EXPECT_LT(*s.get(series("openclaw_gateway_probe_duration_seconds", g + ",probe=\"http\"")), 1);
+  EXPECT_EQ(s.get(series("openclaw_gateway_ready", g)), 1);
+  EXPECT_TRUE(s.get(series("openclaw_gateway_uptime_seconds", g)).has_value());
+  EXPECT_TRUE(s.get(series("openclaw_gateway_event_loop_delay_p99_seconds", g)).has_value());
+  EXPECT_TRUE(s.get(series("openclaw_gateway_event_loop_utilization", g)).has_value());
+}
+
+TEST_F(ExporterLive, OutputPassesPromtoolAndServesGzipAndALandingPage) {
+  const Scrape s = scrape(metrics_url());
+  const std::string file = dir_.file("metrics.txt");
+  write_file(file, s.text);
+  const CommandResult check = run_command({"sh", "-c", "promtool check metrics < " + file});
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  const HttpResponse gz = http_request("GET", metrics_url(), {}, {"Accept-Encoding: gzip"});
+  EXPECT_EQ(gz.status, 200);
+  EXPECT_EQ(gz.headers.count("content-encoding") ? gz.headers.at("content-encoding") : "", "gzip");
+  const HttpResponse landing = http_get("http://127.0.0.1:" + std::to_string(exporter_port_) + "/");
+  EXPECT_EQ(landing.status, 200);
+  EXPECT_NE(landing.body.find("/metrics"), std::string::npos);
+  EXPECT_EQ(http_get("http://127.0.0.1:" + std::to_string(exporter_port_) + "/nope").status, 404);
+}
+
+TEST_F(ExporterLive, AHungGatewayNeverSlowsTheScrape) {
+  ASSERT_EQ(http_post_json(gateway_url() + "/__fixture/hang", "{}").status, 200);
+  // Restart the exporter with a short interval so that probes are in flight (and hanging) during scrapes.
+  exporter_.reset();
+  exporter_ = std::make_unique<ChildProcess>(std::vector<std::string>{
+      exporter_path(), "--web.listen-address=127.0.0.1:" + std::to_string(exporter_port_),
+      "--gateway.pid-file=" + pid_file(), "--gateway.url=" + gateway_url(), "--probe.interval=1s",
+      "--probe.timeout=2s"});
+  ASSERT_TRUE(wait_until([&] { return scrape(metrics_url()).has_prefix("openclaw_gateway_probe_success"); }, 10s));
+  for (int i = 0; i < 10; ++i) {
+    const HttpResponse r = http_get(metrics_url());
+    EXPECT_EQ(r.status, 200);
+    EXPECT_LT(r.seconds, 0.5);
+  }
+  const Scrape s = scrape(metrics_url());
+  EXPECT_EQ(s.get("openclaw_gateway_probe_success{gateway=\"default\",probe=\"http\"}"), 0);
+  EXPECT_EQ(s.get("openclaw_gateway_probe_duration_seconds{gateway=\"default\",probe=\"http\"}"), 2);
+  EXPECT_EQ(s.get("openclaw_gateway_probe_success{gateway=\"default\",probe=\"websocket\"}"), 0);
+  EXPECT_EQ(s.get("openclaw_gateway_up{gateway=\"default\"}"), 1);  // hung, not gone
+  http_post_json(gateway_url() + "/__fixture/unhang", "{}");
+}
+
+TEST_F(ExporterLive, AGatewayThatExitsLeavesNoProcessSeries) {
+  gateway_.reset();  // SIGTERM, reaped
+  const Scrape s = scrape(metrics_url());
+  EXPECT_EQ(s.get("openclaw_gateway_up{gateway=\"default\"}"), 0);
+  EXPECT_FALSE(s.has_prefix("openclaw_gateway_resident_memory_bytes"));
+  EXPECT_FALSE(s.has_prefix("openclaw_gateway_connections"));
+  EXPECT_FALSE(s.has_prefix("openclaw_gateway_pid"));
+  EXPECT_EQ(s.get("openclaw_exporter_source_success{gateway=\"default\",source=\"discovery\"}"), 1);
+  EXPECT_TRUE(exporter_->running());
+}

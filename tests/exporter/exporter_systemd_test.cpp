@@ -1,0 +1,99 @@
+// --gateway.unit against a real systemd user manager (run through tests/lib/with-user-manager.sh): the exporter
+// follows the unit's MainPID across restarts, counts them, and reads the unit's MemoryMax and NRestarts.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "scrape.hpp"
+#include "test_support.hpp"
+
+using namespace openclaw::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr const char* kUnit = "openclaw-gateway.service";
+const std::string kGateway = "gateway=\"default\"";
+const std::string kUnitLabels = "gateway=\"default\",unit=\"openclaw-gateway.service\"";
+
+class ExporterSystemd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(UserManager::available()) << "run me through tests/lib/with-user-manager.sh";
+    gateway_port_ = free_tcp_port();
+    GatewayUnitOptions unit;
+    unit.port = gateway_port_;
+    unit.memory_max = "256M";
+    unit.restart_sec = 1s;
+    ASSERT_EQ(manager_.install_unit(kUnit, render_gateway_unit(unit)).exit_code, 0);
+    ASSERT_EQ(manager_.start(kUnit).exit_code, 0);
+    ASSERT_TRUE(wait_until([&] { return http_get(gateway_url() + "/readyz").status == 200; }, 20s));
+    exporter_port_ = free_tcp_port();
+    exporter_ = std::make_unique<ChildProcess>(std::vector<std::string>{
+        binary_dir() + "/exporter/openclaw-gateway-exporter",
+        "--web.listen-address=127.0.0.1:" + std::to_string(exporter_port_), "--gateway.url=" + gateway_url(),
+        "--probe.interval=1s", "--probe.timeout=1s"});
+    ASSERT_TRUE(wait_until([&] { return scrape(metrics_url()).get("openclaw_gateway_up{" + kGateway + "}") == 1; },
+                           10s))
+        << exporter_->log();
+  }
+  void TearDown() override {
+    exporter_.reset();
+    manager_.stop(kUnit);
+  }
+
+  std::string gateway_url() const { return "http://127.0.0.1:" + std::to_string(gateway_port_); }
+  std::string metrics_url() const { return "http://127.0.0.1:" + std::to_string(exporter_port_) + "/metrics"; }
+  std::optional<double> metric(const std::string& name, const std::string& labels) {
+    return scrape(metrics_url()).get(name + "{" + labels + "}");
+  }
+
+  UserManager manager_;
+  int gateway_port_ = 0;
+  int exporter_port_ = 0;
+  std::unique_ptr<ChildProcess> exporter_;
+};
+
+}  // namespace
+
+TEST_F(ExporterSystemd, ReadsTheUnitThroughSdBus) {
+  const Scrape s = scrape(metrics_url());
+  EXPECT_EQ(s.get("openclaw_gateway_pid{" + kGateway + "}"), manager_.main_pid(kUnit));
+  EXPECT_EQ(s.get("openclaw_gateway_unit_active{" + kUnitLabels + "}"), 1);
+  EXPECT_EQ(s.get("openclaw_gateway_unit_state{gateway=\"default\",state=\"active\",unit=\"openclaw-gateway.service\"}"), 1);
+  EXPECT_EQ(s.get("openclaw_gateway_unit_restarts_total{" + kUnitLabels + "}"), 0);
+  EXPECT_EQ(s.get("openclaw_gateway_memory_limit_bytes{" + kGateway + "}"), 256.0 * 1024 * 1024);
+  EXPECT_EQ(s.get("openclaw_exporter_source_success{" + kGateway + ",source=\"systemd\"}"), 1);
+}
+
+TEST_F(ExporterSystemd, FollowsTheNewMainPidAfterSystemctlRestart) {
+  const int old_pid = manager_.main_pid(kUnit);
+  ASSERT_EQ(manager_.restart(kUnit).exit_code, 0);
+  const int new_pid = manager_.wait_for_new_main_pid(kUnit, old_pid, 20s);
+  ASSERT_GT(new_pid, 0);
+  ASSERT_NE(new_pid, old_pid);
+  ASSERT_TRUE(wait_until([&] { return metric("openclaw_gateway_pid", kGateway) == new_pid; }, 10s));
+  EXPECT_EQ(metric("openclaw_gateway_process_restarts_total", kGateway), 1);
+  // A manual restart is not an automatic one: NRestarts stays 0.
+  EXPECT_EQ(metric("openclaw_gateway_unit_restarts_total", kUnitLabels), 0);
+}
+
+TEST_F(ExporterSystemd, CountsSystemdsOwnRestartsAfterACrash) {
+  const int old_pid = manager_.main_pid(kUnit);
+  ASSERT_EQ(kill(old_pid, SIGKILL), 0);
+  const int new_pid = manager_.wait_for_new_main_pid(kUnit, old_pid, 20s);
+  ASSERT_GT(new_pid, 0);
+  ASSERT_TRUE(wait_until([&] { return metric("openclaw_gateway_unit_restarts_total", kUnitLabels) == 1; }, 10s));
+  ASSERT_TRUE(wait_until([&] { return metric("openclaw_gateway_pid", kGateway) == new_pid; }, 10s));
+  EXPECT_EQ(metric("openclaw_gateway_process_restarts_total", kGateway), 1);
+  EXPECT_EQ(manager_.n_restarts(kUnit), 1U);
+}
+
+TEST_F(ExporterSystemd, AStoppedUnitIsDownWithoutProcessSeries) {
+  ASSERT_EQ(manager_.stop(kUnit).exit_code, 0);
+  ASSERT_TRUE(wait_until([&] { return metric("openclaw_gateway_up", kGateway) == 0; }, 10s));
+  const Scrape s = scrape(metrics_url());
+  EXPECT_EQ(s.get("openclaw_gateway_unit_active{" + kUnitLabels + "}"), 0);
+  EXPECT_EQ(s.get("openclaw_gateway_unit_state{gateway=\"default\",state=\"inactive\",unit=\"openclaw-gateway.service\"}"), 1);
+  EXPECT_FALSE(s.has_prefix("openclaw_gateway_resident_memory_bytes"));
+  EXPECT_FALSE(s.has_prefix("openclaw_gateway_connections"));
+}
