@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""The contract between the rules, the routing, the runbooks and the exporter's metric names.
+
+    check_alert_contract.py RULES.yml ALERTMANAGER.yml RUNBOOK_DIR
+
+- every alert has `severity`; restart alerts carry action="restart" and urgency immediate|scheduled; the alerts that
+  page about the remediation itself (RestartFailed, RestartLoop) never carry `action`;
+- runbook_url ends in /<AlertName>.md and docs/runbooks/<AlertName>.md exists; no runbook without an alert;
+- every metric name in the rules is a known one (tests/alerts/known_metrics.txt);
+- every alertname in an inhibit rule is a real alert, and the scheduled route is restricted by active_time_intervals;
+- routing, with `amtool config routes test --verify.receivers`: restart alerts -> openclaw-restart-hook, everything
+  else (and a restart alert with an unknown urgency) -> human-oncall-REPLACE-ME.
+The rules file is the generator's own output, so its fixed layout is parsed with regular expressions (stdlib only).
+"""
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HOOK, HUMAN = "openclaw-restart-hook", "human-oncall-REPLACE-ME"
+NEVER_RESTART = {"OpenClawGatewayRestartFailed", "OpenClawGatewayRestartLoop"}
+REQUIRED = {"OpenClawGatewayDown", "OpenClawGatewaySlowResponse", "OpenClawGatewayUptimeHigh", "OpenClawGatewayMemoryHigh",
+            "OpenClawGatewayMemoryLeak", "OpenClawGatewayFdExhaustion", "OpenClawGatewayCloseWaitPileup",
+            "OpenClawHostMemoryHigh", "OpenClawGatewayEventLoopLag", "OpenClawGatewayRestartFailed",
+            "OpenClawGatewayRestartLoop", "OpenClawExporterDown", "OpenClawRestartHookDown"}
+KNOWN = {l.strip() for l in open(os.path.join(HERE, "known_metrics.txt"), encoding="utf-8")
+         if l.strip() and not l.startswith("#")}
+FUNCS_AND_KEYWORDS = {"and", "or", "unless", "on", "without", "by", "offset", "bool", "ignoring", "group_left",
+                      "group_right", "sum", "max", "min", "count", "avg", "absent", "increase", "rate", "round", "time",
+                      "predict_linear", "changes", "histogram_quantile", "vector"}
+
+
+def parse_rules(text):
+    alerts = {}
+    for block in re.split(r"\n(?=      - alert: )", text)[1:]:
+        name = re.match(r"      - alert: (\S+)", block).group(1)
+        expr = re.search(r"        expr: (\|\n((?:          .*\n)+)|.*)", block + "\n")
+        expr = expr.group(2) if expr.group(2) else expr.group(1)
+        labels = dict(re.findall(r"\n          ([a-z_]+): (\S+)", block.split("labels:")[1].split("annotations:")[0]))
+        runbook = re.search(r'runbook_url: "([^"]*)"', block)
+        summary = re.search(r'summary: "([^"]*)"', block)
+        alerts[name] = {"expr": expr, "labels": labels, "runbook": runbook and runbook.group(1),
+                        "summary": summary and summary.group(1), "description": "description:" in block}
+    return alerts
+
+
+def route(am_config, labels):
+    args = [f"{k}={v}" for k, v in labels.items()]
+    r = subprocess.run(["amtool", "config", "routes", "test", "--config.file", am_config] + args,
+                       capture_output=True, text=True)
+    return r.stdout.strip()
+
+
+def main(rules_path, am_path, runbook_dir):
+    problems = []
+    bad = problems.append
+    alerts = parse_rules(open(rules_path, encoding="utf-8").read())
+    am = open(am_path, encoding="utf-8").read()
+
+    for name in sorted(REQUIRED - set(alerts)):
+        bad(f"required alert {name} is missing")
+    for name, a in sorted(alerts.items()):
+        labels = a["labels"]
+        if labels.get("severity") not in ("critical", "warning"):
+            bad(f"{name}: severity must be critical or warning, got {labels.get('severity')!r}")
+        if "action" in labels:
+            if labels["action"] != "restart" or labels.get("urgency") not in ("immediate", "scheduled"):
+                bad(f"{name}: action must be restart with urgency immediate|scheduled, got {labels}")
+        elif "urgency" in labels:
+            bad(f"{name}: urgency without action")
+        if name in NEVER_RESTART and "action" in labels:
+            bad(f"{name}: pages a human and must never carry action")
+        if not a["summary"] or "$value" not in a["summary"]:
+            bad(f"{name}: the summary must show {{{{ $value }}}}")
+        if not a["description"]:
+            bad(f"{name}: no description")
+        if not a["runbook"] or not a["runbook"].endswith(f"/{name}.md"):
+            bad(f"{name}: runbook_url must end in /{name}.md, got {a['runbook']!r}")
+        if not os.path.isfile(os.path.join(runbook_dir, f"{name}.md")):
+            bad(f"{name}: runbook {runbook_dir}/{name}.md is missing")
+        stripped = re.sub(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|\{[^}]*\}', "", a["expr"])
+        for word in re.findall(r"\b([A-Za-z_][A-Za-z0-9_:]*)\b", stripped):
+            if word in FUNCS_AND_KEYWORDS or word in ("gateway", "instance", "job", "probe", "urgency", "result"):
+                continue
+            if word not in KNOWN:
+                bad(f"{name}: unknown metric or word {word!r} in expr (tests/alerts/known_metrics.txt)")
+
+        expected = HOOK if labels.get("action") == "restart" else HUMAN
+        got = route(am_path, dict({"alertname": name, "gateway": "default", "instance": "gw:9789"}, **labels))
+        if got != expected:
+            bad(f"{name}: routed to {got!r}, expected {expected!r}")
+    for path in sorted(os.listdir(runbook_dir)):
+        if path.endswith(".md") and path[:-3] not in alerts:
+            bad(f"runbook {path} has no alert")
+
+    odd = route(am_path, {"alertname": "OpenClawGatewayDown", "action": "restart", "urgency": "someday", "gateway": "x"})
+    if odd != HUMAN:
+        bad(f"a restart alert with an unknown urgency routed to {odd!r}, expected {HUMAN!r}")
+
+    for names in re.findall(r'alertname=~?"([^"]+)"', am.split("inhibit_rules:")[1].split("receivers:")[0]):
+        for n in names.split("|"):
+            if n not in alerts:
+                bad(f"inhibit rule names {n!r}, which is no alert")
+    sched = re.search(r"'urgency=\"scheduled\"'\].*?\n\n", am, re.S)
+    if not sched or "active_time_intervals:" not in sched.group(0):
+        bad("the urgency=\"scheduled\" route must be restricted by active_time_intervals")
+    hook = am.split(f"- name: {HOOK}")[1].split("- name:")[0]
+    for needle in ("send_resolved: true", "credentials_file:", "type: Bearer"):
+        if needle not in hook:
+            bad(f"receiver {HOOK} lacks {needle!r}")
+
+    for p in problems:
+        print(p)
+    print(f"check_alert_contract: {len(alerts)} alerts, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    sys.exit(main(*sys.argv[1:]))
