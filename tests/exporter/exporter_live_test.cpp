@@ -5,9 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <sstream>
 
+#include "proc_truth.hpp"
 #include "scrape.hpp"
 #include "test_support.hpp"
 
@@ -17,15 +17,6 @@ using namespace std::chrono_literals;
 namespace {
 
 std::string exporter_path() { return binary_dir() + "/exporter/openclaw-gateway-exporter"; }
-
-std::string proc_field(int pid, const std::string& file, const std::string& key) {
-  std::istringstream in(read_file("/proc/" + std::to_string(pid) + "/" + file));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with(key + ":")) return line.substr(key.size() + 1);
-  }
-  return {};
-}
 
 std::vector<int> tree(int pid) {
   std::vector<int> out{pid};
@@ -40,41 +31,8 @@ std::vector<int> tree(int pid) {
 
 double tree_rss_bytes(int pid) {
   double total = 0;
-  for (int p : tree(pid)) total += std::stod(proc_field(p, "status", "VmRSS")) * 1024;
+  for (int p : tree(pid)) total += static_cast<double>(proc_status_field(p, "VmRSS")) * 1024;
   return total;
-}
-
-std::size_t count_fds(int pid) {
-  std::size_t n = 0;
-  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) ++n;
-  return n;
-}
-
-// Independent truth for sockets: the inodes behind the process's fds, looked up in /proc/net/tcp{,6}.
-std::map<std::string, int> tcp_states(int pid) {
-  std::set<std::string> inodes;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
-    std::error_code ec;
-    const std::string target = std::filesystem::read_symlink(entry.path(), ec).string();
-    if (!ec && target.starts_with("socket:[")) inodes.insert(target.substr(8, target.size() - 9));
-  }
-  static const std::map<std::string, std::string> kNames = {
-      {"01", "established"}, {"02", "syn_sent"}, {"03", "syn_recv"}, {"04", "fin_wait1"}, {"05", "fin_wait2"},
-      {"06", "time_wait"},   {"07", "close"},    {"08", "close_wait"}, {"09", "last_ack"}, {"0A", "listen"},
-      {"0B", "closing"}};
-  std::map<std::string, int> counts;
-  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
-    std::istringstream in(read_file(table));
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      std::istringstream fields(line);
-      std::string sl, local, remote, state, queues, timer, retr, uid, timeout, inode;
-      fields >> sl >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >> inode;
-      if (inodes.contains(inode)) ++counts[kNames.at(state)];
-    }
-  }
-  return counts;
 }
 
 std::string series(const std::string& name, const std::string& labels) { return name + "{" + labels + "}"; }
@@ -122,8 +80,8 @@ TEST_F(ExporterLive, ProcessNumbersMatchTheTruth) {
   const std::string g = "gateway=\"default\"";
   EXPECT_EQ(s.get(series("openclaw_gateway_up", g)), 1);
   EXPECT_EQ(s.get(series("openclaw_gateway_pid", g)), pid);
-  EXPECT_EQ(s.get(series("openclaw_gateway_threads", g)), std::stod(proc_field(pid, "status", "Threads")));
-  EXPECT_EQ(s.get(series("openclaw_gateway_open_fds", g)), static_cast<double>(count_fds(pid)));
+  EXPECT_EQ(s.get(series("openclaw_gateway_threads", g)), static_cast<double>(proc_status_field(pid, "Threads")));
+  EXPECT_EQ(s.get(series("openclaw_gateway_open_fds", g)), open_fd_count(pid));
   EXPECT_EQ(s.get(series("openclaw_gateway_descendant_processes", g)), 1);
   const double rss = tree_rss_bytes(pid);
   ASSERT_TRUE(s.get(series("openclaw_gateway_resident_memory_bytes", g)).has_value());
@@ -144,19 +102,20 @@ TEST_F(ExporterLive, ConnectionCountsMatchTheKernelExactly) {
   const int pid = gateway_->pid();
   // Compare only when the truth is the same just before and just after the scrape (nothing in flight).
   for (int attempt = 0; attempt < 5; ++attempt) {
-    const auto before = tcp_states(pid);
+    const auto before = tcp_states_of_pid(pid);
     const Scrape s = scrape(metrics_url());
-    const auto after = tcp_states(pid);
+    const auto after = tcp_states_of_pid(pid);
     if (before != after) continue;
     for (const std::string state : {"established", "close_wait", "listen", "syn_sent", "fin_wait1", "last_ack"}) {
-      const auto it = before.find(state);
-      const double expected = it == before.end() ? 0 : it->second;
+      std::string kernel_name = state;  // proc_truth names states as the kernel does: ESTABLISHED, CLOSE_WAIT
+      for (char& c : kernel_name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      const double expected = count_or_zero(before, kernel_name);
       EXPECT_EQ(s.get(series("openclaw_gateway_connections", "gateway=\"default\",state=\"" + state + "\"")), expected)
           << state;
     }
-    EXPECT_EQ(before.at("close_wait"), 3);
-    EXPECT_GE(before.at("established"), 4);  // 2 pairs, both ends held by the fixture
-    EXPECT_GE(before.at("listen"), 2);
+    EXPECT_EQ(count_or_zero(before, "CLOSE_WAIT"), 3);
+    EXPECT_GE(count_or_zero(before, "ESTABLISHED"), 4);  // 2 pairs, both ends held by the fixture
+    EXPECT_EQ(count_or_zero(before, "LISTEN"), 2);
     return;
   }
   FAIL() << "the gateway's sockets never held still";
