@@ -39,7 +39,7 @@ class Prober;
 class SystemdUserManager;
 // The sources every gateway is sampled with, in the order they run. Adding a source is one line here.
 std::vector<std::unique_ptr<Source>> make_sources(const ExporterConfig& config,
-                                                  std::shared_ptr<const ProcessSampler> sampler,
+                                                  const std::shared_ptr<const ProcessSampler>& sampler,
                                                   std::shared_ptr<SystemdUserManager> systemd,
                                                   std::shared_ptr<const Prober> prober);
 

@@ -13,7 +13,7 @@ Prober::Prober(std::vector<Target> targets, std::chrono::milliseconds interval, 
       websocket_(std::move(websocket)) {
   for (const Target& target : targets_) {
     for (ProbeKind kind : {ProbeKind::kHttp, ProbeKind::kWebsocket}) {
-      threads_.emplace_back([this, &target, kind](std::stop_token stop) { run(stop, target, kind); });
+      threads_.emplace_back([this, &target, kind](const std::stop_token& stop) { run(stop, target, kind); });
     }
   }
 }
@@ -31,7 +31,7 @@ std::optional<ProbeResult> Prober::last(const std::string& gateway, ProbeKind ki
   return it->second;
 }
 
-void Prober::run(std::stop_token stop, const Target& target, ProbeKind kind) {
+void Prober::run(const std::stop_token& stop, const Target& target, ProbeKind kind) {
   const std::string url = target.base_url + (kind == ProbeKind::kHttp ? "/readyz" : "/");
   const ProbeFunction& probe = kind == ProbeKind::kHttp ? http_ : websocket_;
   while (!stop.stop_requested()) {

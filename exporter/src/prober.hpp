@@ -40,7 +40,7 @@ class Prober {
   std::optional<ProbeResult> last(const std::string& gateway, ProbeKind kind) const;
 
  private:
-  void run(std::stop_token stop, const Target& target, ProbeKind kind);
+  void run(const std::stop_token& stop, const Target& target, ProbeKind kind);
 
   std::vector<Target> targets_;
   std::chrono::milliseconds interval_;

@@ -195,7 +195,7 @@ std::vector<int> ProcessSampler::find_by_cmdline(const std::regex& pattern) cons
 }
 
 Result<int> ProcessSampler::read_pid_file(const std::string& path) const {
-  const auto pid = read_parsed(path, parse_pid_text);
+  auto pid = read_parsed(path, parse_pid_text);
   if (!pid.ok()) return pid;
   struct stat info {};
   if (::stat(pid_dir(proc_root_, *pid).c_str(), &info) != 0) {

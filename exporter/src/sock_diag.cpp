@@ -58,7 +58,7 @@ Status run_dump(std::uint8_t family, std::uint32_t state_mask,
 
   // Larger than any dump datagram the kernel builds (it fills at most ~32 KiB per skb), so nothing is cut off. On
   // the heap: scrapes may run on threads with small stacks.
-  std::vector<std::byte> buffer(64 * 1024);
+  std::vector<std::byte> buffer(std::size_t{64} * 1024);
   for (;;) {
     iovec io{buffer.data(), buffer.size()};
     msghdr message{};

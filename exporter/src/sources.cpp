@@ -9,7 +9,7 @@
 namespace openclaw::exporter {
 
 std::vector<std::unique_ptr<Source>> make_sources(const ExporterConfig& config,
-                                                  std::shared_ptr<const ProcessSampler> sampler,
+                                                  const std::shared_ptr<const ProcessSampler>& sampler,
                                                   std::shared_ptr<SystemdUserManager> systemd,
                                                   std::shared_ptr<const Prober> prober) {
   std::vector<std::unique_ptr<Source>> sources;
