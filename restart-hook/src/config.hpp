@@ -1,0 +1,97 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "label_matcher.hpp"
+#include "time_window.hpp"
+
+namespace openclaw::hook {
+
+using std::chrono::milliseconds;
+
+enum class ActionKind { kSystemctl, kSignal, kCommand };
+enum class Urgency { kImmediate, kScheduled };
+
+const char* to_string(ActionKind kind);
+const char* to_string(Urgency urgency);
+
+struct AuthConfig {
+  std::string bearer_token_file;
+  std::string basic_username;
+  std::string basic_password_file;
+  bool enabled() const { return !bearer_token_file.empty() || !basic_username.empty(); }
+};
+
+struct TlsConfig {
+  std::string cert_file;
+  std::string key_file;
+  bool enabled() const { return !cert_file.empty(); }
+};
+
+struct GatewayConfig {
+  std::string name;
+  std::string unit = "openclaw-gateway.service";
+  std::string health_url;
+  Matchers match;
+};
+
+struct RuleConfig {
+  std::string name;  // default "rule-<index>"
+  Matchers match;
+  ActionKind action = ActionKind::kSystemctl;
+  Urgency urgency = Urgency::kImmediate;
+  int signal = 12;                    // SIGUSR2: the gateway's graceful restart
+  std::vector<std::string> command;   // argv for action: command
+  milliseconds timeout{90'000};       // for the action itself (systemctl, command)
+};
+
+// "Not during important work": before a scheduled restart.
+struct BusyConfig {
+  int max_connections = 0;            // 0: not checked. Established TCP connections to the health_url's port.
+  std::string prometheus_url;         // with `query`: busy while the query returns any series
+  std::string query;
+  milliseconds max_defer{2 * 3600'000};
+  bool enabled() const { return max_connections > 0 || !query.empty(); }
+};
+
+struct PolicyConfig {
+  milliseconds cooldown{15 * 60'000};
+  int max_restarts = 3;
+  milliseconds window{3600'000};
+  milliseconds verify_timeout{60'000};
+  milliseconds retry_backoff{30'000};
+  milliseconds dedupe_ttl{24 * 3600'000};
+  std::vector<TimeWindow> low_traffic_windows;
+  BusyConfig busy;
+};
+
+struct Config {
+  AuthConfig auth;
+  TlsConfig tls;
+  std::string state_dir = "/var/lib/openclaw-restart-hook";
+  std::size_t max_body_bytes = 1U << 20U;
+  std::vector<GatewayConfig> gateways;
+  PolicyConfig policy;
+  std::vector<RuleConfig> rules;
+};
+
+// A configuration error: `key` is the dotted path ("policy.cooldown", "rules[1].signal").
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string key, const std::string& message);
+  const std::string& key() const { return key_; }
+
+ private:
+  std::string key_;
+};
+
+// Parse, apply defaults, validate. Throws ConfigError. `tzdir` overrides where time zones are read from.
+Config parse_config(const std::string& yaml, const std::string& tzdir = "");
+// Throws ConfigError (key "" when the file cannot be read).
+Config load_config_file(const std::string& path);
+
+}  // namespace openclaw::hook

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "actions.hpp"
+#include "audit_log.hpp"
+#include "busy_probe.hpp"
+#include "clock.hpp"
+#include "config.hpp"
+#include "hook_metrics.hpp"
+#include "policy.hpp"
+#include "state_store.hpp"
+#include "verifier.hpp"
+#include "webhook.hpp"
+#include "worker.hpp"
+
+namespace openclaw::hook {
+
+// The real things the engine drives; tests substitute the seams.
+struct EngineDeps {
+  Clock& clock;
+  ProcessRunner& runner;
+  HealthChecker& health;
+  BusyProbe& busy;
+};
+
+struct EngineOptions {
+  bool dry_run = false;
+  std::chrono::milliseconds tick_interval{1000};         // how often workers re-check pending restarts
+  std::chrono::milliseconds verify_poll_interval{1000};  // between health polls
+};
+
+// Where decisions become effects: it runs the pure policy under one lock, persists the new state and the audit
+// record (fsync'd when something will happen) before anyone is told, and hands restarts to per-gateway workers.
+class Engine {
+ public:
+  // Loads the persisted state (throws std::runtime_error when it is corrupt: never forget a cooldown silently).
+  Engine(const Config& config, EngineDeps deps, HookMetrics& metrics, EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  Engine(Engine&&) = delete;
+  Engine& operator=(Engine&&) = delete;
+
+  // Decides every alert of a payload. Fails (the webhook answers 500 and nothing runs) only when the decision
+  // could not be recorded durably. Returns the decisions as audit records.
+  Result<std::vector<nlohmann::json>> handle(const WebhookPayload& payload);
+  // The operator's circuit reset. Fails for an unknown gateway or when it cannot be persisted.
+  Status reset_circuit(const std::string& gateway, const std::string& requested_by);
+
+  std::vector<nlohmann::json> recent_decisions() const { return audit_.recent(); }
+  PolicyState state() const;
+  // Re-checks pending restarts of every gateway now (the workers do this every tick_interval).
+  void check_pending_now();
+  bool idle() const;
+  const Config& config() const { return config_; }
+  bool dry_run() const { return options_.dry_run; }
+
+ private:
+  const GatewayConfig& gateway(const std::string& name) const;
+  Status record(const std::vector<Decision>& decisions, const Alert* alert, PolicyState next, bool durable);
+  nlohmann::json audit_record(const Decision& decision, const Alert* alert) const;
+  void execute(const std::string& gateway, const RestartJob& job, std::stop_token stop);
+  bool attempt(const GatewayConfig& gw, const RuleConfig& rule, int number, std::stop_token stop);
+  bool begin_retry(const std::string& gateway);
+  void finish(const std::string& gateway, bool success);
+  void tick(const std::string& gateway, std::stop_token stop);
+  void update_circuit_gauges();
+  void audit(nlohmann::json record, bool durable);
+
+  const Config& config_;
+  EngineDeps deps_;
+  HookMetrics& metrics_;
+  EngineOptions options_;
+  StateStore store_;
+  AuditLog audit_;
+  Actions actions_;
+  Verifier verifier_;
+  mutable std::mutex mutex_;  // guards state_ and the order of state saves
+  PolicyState state_;
+  std::map<std::string, std::unique_ptr<Worker>> workers_;  // last: their threads use everything above
+};
+
+}  // namespace openclaw::hook

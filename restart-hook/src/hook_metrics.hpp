@@ -1,0 +1,44 @@
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace openclaw::hook {
+
+// The hook's own metrics (names from the issue). Families are registered once here; everything else keeps
+// references. Label children are created ahead for every configured gateway, so series exist from the start.
+class HookMetrics {
+ public:
+  explicit HookMetrics(const std::vector<std::string>& gateways);
+  HookMetrics(const HookMetrics&) = delete;
+  HookMetrics& operator=(const HookMetrics&) = delete;
+  HookMetrics(HookMetrics&&) = delete;
+  HookMetrics& operator=(HookMetrics&&) = delete;
+  ~HookMetrics() = default;
+
+  void webhook(int code);
+  void decision(const std::string& gateway, const std::string& decision, const std::string& reason);
+  void restart(const std::string& gateway, const std::string& urgency, bool success, double seconds);
+  void last_restart(const std::string& gateway, double unix_seconds);
+  void circuit(const std::string& gateway, bool open);
+
+  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& webhooks_;
+  prometheus::Family<prometheus::Counter>& decisions_;
+  prometheus::Family<prometheus::Counter>& restarts_;
+  prometheus::Family<prometheus::Histogram>& duration_;
+  prometheus::Family<prometheus::Gauge>& last_restart_;
+  prometheus::Family<prometheus::Gauge>& circuit_open_;
+};
+
+}  // namespace openclaw::hook

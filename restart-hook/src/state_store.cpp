@@ -1,0 +1,105 @@
+#include "state_store.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "fs_util.hpp"
+
+namespace openclaw::hook {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kFormatVersion = 1;
+
+json optional_time(const std::optional<TimePoint>& t) { return t ? json(to_unix_ms(*t)) : json(nullptr); }
+
+std::optional<TimePoint> read_optional_time(const json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return std::nullopt;
+  return from_unix_ms(it->get<long long>());
+}
+
+json gateway_to_json(const GatewayState& gs) {
+  json restarts = json::array();
+  for (const auto t : gs.restarts) restarts.push_back(to_unix_ms(t));
+  json out = {{"restarts", restarts},
+              {"last_restart", optional_time(gs.last_restart)},
+              {"circuit_opened_at", optional_time(gs.circuit_opened_at)},
+              {"circuit_reset_at", optional_time(gs.circuit_reset_at)},
+              {"in_progress", gs.in_progress},
+              {"pending", nullptr}};
+  if (gs.pending) {
+    out["pending"] = {{"since", to_unix_ms(gs.pending->since)},
+                      {"rule", gs.pending->rule},
+                      {"dedupe_key", gs.pending->dedupe_key},
+                      {"last_reason", gs.pending->last_reason}};
+  }
+  return out;
+}
+
+GatewayState gateway_from_json(const json& node) {
+  GatewayState gs;
+  for (const auto& t : node.at("restarts")) gs.restarts.push_back(from_unix_ms(t.get<long long>()));
+  gs.last_restart = read_optional_time(node, "last_restart");
+  gs.circuit_opened_at = read_optional_time(node, "circuit_opened_at");
+  gs.circuit_reset_at = read_optional_time(node, "circuit_reset_at");
+  gs.in_progress = node.value("in_progress", false);
+  if (const auto it = node.find("pending"); it != node.end() && !it->is_null()) {
+    gs.pending = PendingRestart{from_unix_ms(it->at("since").get<long long>()), it->at("rule").get<std::size_t>(),
+                                it->value("dedupe_key", ""), it->value("last_reason", "")};
+  }
+  return gs;
+}
+
+}  // namespace
+
+std::string serialize_state(const PolicyState& state) {
+  json gateways = json::object();
+  for (const auto& [name, gs] : state.gateways) gateways[name] = gateway_to_json(gs);
+  json dedupe = json::object();
+  for (const auto& [key, expiry] : state.dedupe) dedupe[key] = to_unix_ms(expiry);
+  return json{{"version", kFormatVersion}, {"gateways", gateways}, {"dedupe", dedupe}}.dump(1) + "\n";
+}
+
+Result<PolicyState> deserialize_state(const std::string& text) {
+  try {
+    const json root = json::parse(text);
+    if (root.at("version").get<int>() != kFormatVersion) {
+      return Result<PolicyState>::failure(fmt::format("unsupported state format version {}", root.at("version").dump()));
+    }
+    PolicyState state;
+    for (const auto& [name, node] : root.at("gateways").items()) state.gateways[name] = gateway_from_json(node);
+    for (const auto& [key, expiry] : root.at("dedupe").items()) state.dedupe[key] = from_unix_ms(expiry.get<long long>());
+    return state;
+  } catch (const json::exception& e) {
+    return Result<PolicyState>::failure(fmt::format("corrupt state: {}", e.what()));
+  }
+}
+
+StateStore::StateStore(std::string state_dir) : path_(std::move(state_dir) + "/state.json") {}
+
+Result<PolicyState> StateStore::load() const {
+  std::ifstream in(path_);
+  if (!in) return PolicyState{};
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  auto state = deserialize_state(buffer.str());
+  if (!state) return Result<PolicyState>::failure(fmt::format("{}: {}", path_, state.error()));
+  return state;
+}
+
+Status StateStore::save(const PolicyState& state) const { return write_file_atomically(path_, serialize_state(state)); }
+
+void prune_state(PolicyState& state, TimePoint now, std::chrono::milliseconds keep) {
+  std::erase_if(state.dedupe, [&](const auto& entry) { return entry.second <= now; });
+  for (auto& [name, gs] : state.gateways) {
+    std::erase_if(gs.restarts, [&](TimePoint t) { return t <= now - keep; });
+  }
+}
+
+}  // namespace openclaw::hook

@@ -1,0 +1,149 @@
+#include "config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+
+#include "hook_test_util.hpp"
+
+namespace openclaw::hook {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string error_key(const std::string& yaml) {
+  try {
+    parse_config(yaml);
+  } catch (const ConfigError& e) {
+    return e.key();
+  }
+  return "<accepted>";
+}
+
+std::string error_message(const std::string& yaml) {
+  try {
+    parse_config(yaml);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "<accepted>";
+}
+
+std::string with(const std::string& from, const std::string& to) {
+  std::string yaml = testing::example_config_yaml();
+  const auto at = yaml.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return yaml.replace(at, from.size(), to);
+}
+
+TEST(Config, ExampleFromTheIssueParsesWithDefaults) {
+  const Config config = testing::example_config("/var/lib/x");
+  EXPECT_EQ(config.state_dir, "/var/lib/x");
+  ASSERT_EQ(config.gateways.size(), 1U);
+  EXPECT_EQ(config.gateways[0].unit, "openclaw-gateway.service");
+  EXPECT_EQ(config.policy.cooldown, 15min);
+  EXPECT_EQ(config.policy.max_restarts, 3);
+  EXPECT_EQ(config.policy.window, 1h);
+  EXPECT_EQ(config.policy.verify_timeout, 60s);
+  EXPECT_EQ(config.policy.retry_backoff, 30s);
+  EXPECT_EQ(config.policy.dedupe_ttl, 24h);
+  EXPECT_EQ(config.policy.low_traffic_windows.size(), 3U);
+  ASSERT_EQ(config.rules.size(), 2U);
+  EXPECT_EQ(config.rules[0].name, "rule-0");
+  EXPECT_EQ(config.rules[0].action, ActionKind::kSystemctl);
+  EXPECT_EQ(config.rules[0].timeout, 90s);
+  EXPECT_EQ(config.rules[1].urgency, Urgency::kScheduled);
+  EXPECT_EQ(config.max_body_bytes, 1U << 20U);
+  EXPECT_FALSE(config.auth.enabled());
+}
+
+TEST(Config, ShippedExampleFileIsValid) {
+  const char* source = std::getenv("OPENCLAW_SOURCE_DIR");
+  ASSERT_NE(source, nullptr);
+  const Config config = load_config_file(std::string(source) + "/restart-hook/examples/config.yml");
+  EXPECT_TRUE(config.auth.enabled());
+  EXPECT_EQ(config.rules.size(), 2U);
+}
+
+TEST(Config, UnknownKeysAreRejectedByName) {
+  EXPECT_EQ(error_key(with("cooldown: 15m", "cooldwn: 15m")), "policy.cooldwn");
+  EXPECT_NE(error_message(with("cooldown: 15m", "cooldwn: 15m")).find("expected one of: cooldown"),
+            std::string::npos);
+  EXPECT_EQ(error_key(testing::example_config_yaml() + "extra: 1\n"), "extra");
+  EXPECT_EQ(error_key(with("unit: openclaw-gateway.service", "unit: openclaw-gateway.service\n    colour: red")),
+            "gateways[0].colour");
+}
+
+TEST(Config, SigusrOneIsRefusedBecauseItOpensTheDebugger) {
+  const std::string yaml = with("action: systemctl\n    urgency: immediate", "action: signal\n    signal: SIGUSR1");
+  EXPECT_EQ(error_key(yaml), "rules[0].signal");
+  EXPECT_NE(error_message(yaml).find("debugger"), std::string::npos);
+  EXPECT_EQ(error_key(with("action: systemctl\n    urgency: immediate", "action: signal\n    signal: USR1")),
+            "rules[0].signal");
+  const Config ok = parse_config(with("action: systemctl\n    urgency: immediate", "action: signal\n    signal: USR2"));
+  EXPECT_EQ(ok.rules[0].signal, SIGUSR2);
+}
+
+TEST(Config, ValuesAreValidatedWithTheKeyAndTheExpectation) {
+  EXPECT_EQ(error_key(with("cooldown: 15m", "cooldown: soon")), "policy.cooldown");
+  EXPECT_NE(error_message(with("cooldown: 15m", "cooldown: soon")).find("expected a duration"), std::string::npos);
+  EXPECT_EQ(error_key(with("max_restarts: 3", "max_restarts: 0")), "policy.max_restarts");
+  EXPECT_EQ(error_key(with("window: 1h", "window: 0s")), "policy.window");
+  EXPECT_EQ(error_key(with("action: systemctl\n    urgency: immediate", "action: reboot")), "rules[0].action");
+  EXPECT_EQ(error_key(with("urgency: immediate", "urgency: later")), "rules[0].urgency");
+  EXPECT_EQ(error_key(with("{start: \"04:00\"", "{start: \"4am\"")), "policy.low_traffic_windows[0].start");
+  EXPECT_EQ(error_key(with("end: \"04:30\", location: UTC", "end: \"04:30\", location: Mars/Base")),
+            "policy.low_traffic_windows[0].location");
+  EXPECT_EQ(error_key(with("end: \"04:30\"", "end: \"04:00\"")), "policy.low_traffic_windows[0].end");
+  EXPECT_EQ(error_key(with("health_url: http://", "health_url: ftp://")), "gateways[0].health_url");
+  EXPECT_EQ(error_key(with("unit: openclaw-gateway.service", "unit: 'x; rm -rf /'")), "gateways[0].unit");
+  EXPECT_EQ(error_key(with("match: {gateway: default}", "match: {}")), "gateways[0].match");
+  EXPECT_EQ(error_key(with("match: {alertname: OpenClawGatewayDown}", "match_re: {alertname: '(('}")),
+            "rules[0].match_re.alertname");
+  EXPECT_EQ(error_key(with("match: {gateway: default}", "match: {0bad: x}")), "gateways[0].match.0bad");
+}
+
+TEST(Config, CommandActionNeedsAnAbsoluteArgv) {
+  const std::string base = "action: systemctl\n    urgency: immediate";
+  EXPECT_EQ(error_key(with(base, "action: command")), "rules[0].command");
+  EXPECT_EQ(error_key(with(base, "action: command\n    command: [pm2, restart]")), "rules[0].command[0]");
+  EXPECT_EQ(error_key(with(base, "action: systemctl\n    command: [/bin/true]")), "rules[0].command");
+  const Config ok = parse_config(with(base, "action: command\n    command: [/usr/bin/pm2, restart, gw]\n    timeout: 5s"));
+  EXPECT_EQ(ok.rules[0].command, (std::vector<std::string>{"/usr/bin/pm2", "restart", "gw"}));
+  EXPECT_EQ(ok.rules[0].timeout, 5s);
+}
+
+TEST(Config, CrossChecks) {
+  EXPECT_EQ(error_key(with("    - {start: \"04:00\", end: \"04:30\", location: UTC}\n"
+                           "    - {start: \"12:00\", end: \"12:30\", location: UTC}\n"
+                           "    - {start: \"20:00\", end: \"20:30\", location: UTC}\n",
+                           "    []\n")),
+            "rules[1].urgency");
+  std::string yaml = testing::example_config_yaml();
+  yaml.replace(yaml.find("policy:"), 7,
+               "  - name: default\n    health_url: http://127.0.0.1:1/readyz\n    match: {gateway: b}\npolicy:");
+  EXPECT_EQ(error_key(yaml), "gateways[1].name");
+  EXPECT_EQ(error_key("state_dir: /x\n"), "gateways");
+  EXPECT_EQ(error_key("[1, 2]"), "");
+  EXPECT_EQ(error_key("gateways: {"), "");
+}
+
+TEST(Config, AuthAndTls) {
+  std::string yaml = testing::example_config_yaml() +
+                     "auth: {bearer_token_file: /t, basic_auth: {username: am, password_file: /p}}\n"
+                     "tls: {cert_file: /c, key_file: /k}\n";
+  const Config config = parse_config(yaml);
+  EXPECT_EQ(config.auth.bearer_token_file, "/t");
+  EXPECT_EQ(config.auth.basic_username, "am");
+  EXPECT_EQ(config.tls.key_file, "/k");
+  EXPECT_EQ(error_key(testing::example_config_yaml() + "auth: {basic_auth: {username: am}}\n"), "auth.basic_auth");
+  EXPECT_EQ(error_key(testing::example_config_yaml() + "tls: {cert_file: /c}\n"), "tls");
+}
+
+TEST(Config, MissingFileIsAnError) {
+  EXPECT_THROW(load_config_file("/nonexistent/config.yml"), ConfigError);
+}
+
+}  // namespace
+}  // namespace openclaw::hook

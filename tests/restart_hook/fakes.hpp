@@ -1,0 +1,64 @@
+#pragma once
+
+// Doubles for the engine's seams: the process runner (records argv, answers MainPID queries), the health
+// checker and the busy probe.
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "busy_probe.hpp"
+#include "process_runner.hpp"
+#include "verifier.hpp"
+
+namespace openclaw::hook::testing {
+
+class FakeRunner final : public ProcessRunner {
+ public:
+  ProcessResult run(const std::vector<std::string>& argv, std::chrono::milliseconds /*timeout*/,
+                    const std::vector<std::string>& extra_env) override {
+    std::lock_guard lock(mutex_);
+    ProcessResult result;
+    result.exit_code = 0;
+    if (argv.size() > 3 && argv[2] == "show") {
+      result.output = std::to_string(main_pid_) + "\n";
+      return result;
+    }
+    calls_.push_back(argv);
+    env_.push_back(extra_env);
+    ++main_pid_;  // a restart gives the unit a new main process
+    result.exit_code = action_exit_code_;
+    result.output = "fake output\n";
+    return result;
+  }
+  std::vector<std::vector<std::string>> calls() const {
+    std::lock_guard lock(mutex_);
+    return calls_;
+  }
+  std::vector<std::vector<std::string>> envs() const {
+    std::lock_guard lock(mutex_);
+    return env_;
+  }
+  void set_exit_code(int code) { action_exit_code_ = code; }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::vector<std::string>> calls_;
+  std::vector<std::vector<std::string>> env_;
+  int main_pid_ = 1000;
+  std::atomic<int> action_exit_code_{0};
+};
+
+class FakeHealth final : public HealthChecker {
+ public:
+  bool healthy(const std::string& /*url*/, std::chrono::milliseconds /*timeout*/) override { return healthy_; }
+  std::atomic<bool> healthy_{true};
+};
+
+class FakeBusy final : public BusyProbe {
+ public:
+  std::optional<bool> busy(const GatewayConfig&, const BusyConfig&) override { return busy_.load(); }
+  std::atomic<bool> busy_{false};
+};
+
+}  // namespace openclaw::hook::testing

@@ -1,0 +1,273 @@
+// The hook's HTTP surface in-process on 127.0.0.1:0, with real payloads captured from Alertmanager 0.25, hostile
+// ones, and the engine behind it (fake process runner and health checker; the real ones are tested elsewhere).
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include "engine.hpp"
+#include "fakes.hpp"
+#include "hook_server.hpp"
+#include "hook_test_util.hpp"
+#include "test_support.hpp"
+
+namespace openclaw::hook {
+namespace {
+
+using namespace std::chrono_literals;
+namespace t = openclaw::testing;
+
+std::string fixture(const std::string& name) {
+  return t::read_file(t::source_dir() + "/tests/restart_hook/fixtures/" + name);
+}
+
+class HookHttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override { start(); }
+
+  void start(const std::string& extra_yaml = "", const std::string& policy_override = "") {
+    t::write_file(dir.file("token"), "s3cret-token\n");
+    t::write_file(dir.file("password"), "capture-password\n");
+    std::string yaml = testing::example_config_yaml(dir.file("state")) +
+                       "auth: {bearer_token_file: " + dir.file("token") +
+                       ", basic_auth: {username: alertmanager, password_file: " + dir.file("password") + "}}\n" +
+                       extra_yaml;
+    if (!policy_override.empty()) yaml.replace(yaml.find("  verify_timeout: 60s"), std::string("  verify_timeout: 60s").size(), policy_override);
+    config = std::make_unique<Config>(parse_config(yaml));
+    metrics = std::make_unique<HookMetrics>(std::vector<std::string>{"default"});
+    engine = std::make_unique<Engine>(*config, EngineDeps{clock, runner, health, busy}, *metrics,
+                                      EngineOptions{.dry_run = false, .tick_interval = 50ms,
+                                                    .verify_poll_interval = 10ms});
+    server = std::make_unique<HookServer>(*config, "127.0.0.1:0", *engine, *metrics,
+                                          load_credentials(config->auth));
+    base = "http://127.0.0.1:" + std::to_string(server->port());
+  }
+
+  t::HttpResponse post(const std::string& body, std::vector<std::string> headers = {kBearer}) {
+    headers.push_back("Content-Type: application/json");
+    return t::http_request("POST", base + "/alerts", body, headers);
+  }
+  void wait_idle() { ASSERT_TRUE(t::wait_until([&] { return engine->idle(); }, 10s)); }
+  std::size_t restarts() const { return runner.calls().size(); }
+  std::string metric_text() const { return MetricsHandler({metrics->registry()}).render(); }
+
+  static constexpr const char* kBearer = "Authorization: Bearer s3cret-token";
+  t::TempDir dir;
+  testing::FakeClock clock{testing::utc("2026-03-10T10:00:00Z")};
+  testing::FakeRunner runner;
+  testing::FakeHealth health;
+  testing::FakeBusy busy;
+  std::unique_ptr<Config> config;
+  std::unique_ptr<HookMetrics> metrics;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<HookServer> server;
+  std::string base;
+};
+
+TEST_F(HookHttpTest, RealFiringPayloadRestartsTheMatchingGatewayOnce) {
+  const auto response = post(fixture("am025-firing.json"));
+  ASSERT_EQ(response.status, 200) << response.body;
+  const auto body = nlohmann::json::parse(response.body);
+  ASSERT_EQ(body["decisions"].size(), 1U);
+  EXPECT_EQ(body["decisions"][0]["reason"], "executed");
+  EXPECT_EQ(body["decisions"][0]["gateway"], "default");
+  wait_idle();
+  ASSERT_EQ(restarts(), 1U);
+  EXPECT_EQ(runner.calls()[0], (std::vector<std::string>{"systemctl", "--user", "restart", "openclaw-gateway.service"}));
+  // The same notification again (an Alertmanager retry) is answered 200 and does nothing.
+  EXPECT_EQ(post(fixture("am025-firing.json")).status, 200);
+  wait_idle();
+  EXPECT_EQ(restarts(), 1U);
+  const std::string text = metric_text();
+  EXPECT_NE(text.find(R"(openclaw_restart_hook_restarts_total{gateway="default",result="success",urgency="immediate"} 1)"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find(R"(openclaw_restart_hook_decisions_total{decision="none",gateway="default",reason="duplicate"} 1)"),
+            std::string::npos);
+  EXPECT_NE(text.find(R"(openclaw_restart_hook_webhooks_total{code="200"} 2)"), std::string::npos);
+  // The audit log holds the decision and the restart with its verification.
+  const std::string audit = t::read_file(dir.file("state/audit.log"));
+  EXPECT_NE(audit.find(R"("event":"restart")"), std::string::npos);
+  EXPECT_NE(audit.find(R"("main_pid_changed":true)"), std::string::npos);
+  EXPECT_NE(audit.find(R"("reason":"duplicate")"), std::string::npos);
+}
+
+TEST_F(HookHttpTest, ResolvedGroupedAndTruncatedPayloads) {
+  auto resolved = post(fixture("am025-resolved.json"));
+  ASSERT_EQ(resolved.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(resolved.body)["decisions"][0]["reason"], "resolved");
+  // Grouped (sent with basic auth, exactly the header Alertmanager sent): one alert per gateway label.
+  const std::string basic_header = "Authorization: Basic YWxlcnRtYW5hZ2VyOmNhcHR1cmUtcGFzc3dvcmQ=";
+  ASSERT_NE(fixture("am025-grouped.headers").find(basic_header.substr(15)), std::string::npos);
+  auto grouped = post(fixture("am025-grouped.json"), {basic_header});
+  ASSERT_EQ(grouped.status, 200) << grouped.body;
+  const auto decisions = nlohmann::json::parse(grouped.body)["decisions"];
+  ASSERT_EQ(decisions.size(), 2U);
+  EXPECT_EQ(decisions[0]["reason"], "outside_window");  // UptimeHigh is scheduled; 10:00 is outside
+  EXPECT_EQ(decisions[1]["reason"], "no_matching_gateway");
+  auto truncated = post(fixture("am025-truncated.json"));
+  ASSERT_EQ(truncated.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(truncated.body)["decisions"][0]["reason"], "no_matching_rule");
+  wait_idle();
+  EXPECT_EQ(restarts(), 0U);
+  EXPECT_TRUE(engine->state().gateways.at("default").pending.has_value());
+}
+
+TEST_F(HookHttpTest, HundredConcurrentIdenticalWebhooksRestartOnce) {
+  const std::string body = fixture("am025-firing.json");
+  std::vector<std::future<long>> answers;
+  for (int i = 0; i < 100; ++i) {
+    answers.push_back(std::async(std::launch::async, [&] { return post(body).status; }));
+  }
+  for (auto& a : answers) EXPECT_EQ(a.get(), 200);
+  wait_idle();
+  EXPECT_EQ(restarts(), 1U);
+  const std::string text = metric_text();
+  EXPECT_NE(text.find(R"(reason="duplicate"} 99)"), std::string::npos) << text;
+}
+
+struct Refused {
+  const char* name;
+  std::string method;
+  std::string path;
+  std::string body;
+  std::vector<std::string> headers;
+  long status;
+};
+
+class HostileRequest : public HookHttpTest, public ::testing::WithParamInterface<Refused> {};
+
+TEST_P(HostileRequest, GetsItsStatusCausesNoActionAndTheServerKeepsServing) {
+  const Refused& r = GetParam();
+  const auto response = t::http_request(r.method, base + r.path, r.body, r.headers, 30s);
+  EXPECT_EQ(response.status, r.status) << response.body << response.error;
+  EXPECT_EQ(t::http_get(base + "/healthz").status, 200);
+  EXPECT_EQ(post(fixture("am025-resolved.json")).status, 200);  // still serving webhooks
+  wait_idle();
+  EXPECT_EQ(restarts(), 0U);
+}
+
+const std::string kFiring = R"({"version":"4","alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown",)"
+                            R"("gateway":"default"},"startsAt":"2026-03-10T09:59:00Z","fingerprint":"abc"}]})";
+const std::vector<std::string> kAuth = {"Authorization: Bearer s3cret-token"};
+
+INSTANTIATE_TEST_SUITE_P(
+    Requests, HostileRequest,
+    ::testing::Values(
+        Refused{"truncated_json", "POST", "/alerts", kFiring.substr(0, 60), kAuth, 400},
+        Refused{"ten_megabytes", "POST", "/alerts", std::string(10U << 20U, 'x'), kAuth, 413},
+        Refused{"wrong_types", "POST", "/alerts", R"({"alerts":[{"status":"firing","labels":{"alertname":7},)"
+                                                  R"("startsAt":"t","fingerprint":"f"}]})", kAuth, 400},
+        Refused{"deep_nesting", "POST", "/alerts", std::string(5000, '[') + std::string(5000, ']'), kAuth, 400},
+        Refused{"invalid_utf8", "POST", "/alerts",
+                R"({"alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown","gateway":")"
+                "\xc3\x28" R"("},"startsAt":"t","fingerprint":"f"}]})", kAuth, 400},
+        Refused{"missing_fields", "POST", "/alerts", R"({"alerts":[{"status":"firing"}]})", kAuth, 400},
+        Refused{"no_credentials", "POST", "/alerts", kFiring, {}, 401},
+        Refused{"wrong_bearer", "POST", "/alerts", kFiring, {"Authorization: Bearer s3cret-tokeN"}, 401},
+        Refused{"wrong_basic_password", "POST", "/alerts", kFiring,
+                {"Authorization: Basic YWxlcnRtYW5hZ2VyOndyb25n"}, 401},
+        Refused{"bearer_as_basic", "POST", "/alerts", kFiring, {"Authorization: Basic s3cret-token"}, 401},
+        Refused{"get_method", "GET", "/alerts", "", kAuth, 405},
+        Refused{"put_method", "PUT", "/alerts", kFiring, kAuth, 405},
+        Refused{"delete_method", "DELETE", "/alerts", "", kAuth, 405},
+        Refused{"unauthenticated_decisions", "GET", "/api/v1/decisions", "", {}, 401},
+        Refused{"unauthenticated_reset", "POST", "/api/v1/circuit/reset?gateway=default", "", {}, 401},
+        Refused{"unknown_path", "GET", "/nope", "", kAuth, 404}),
+    [](const ::testing::TestParamInfo<Refused>& param_info) { return std::string(param_info.param.name); });
+
+TEST_F(HookHttpTest, AlertContentsNeverReachArgv) {
+  const std::string hostile =
+      R"J({"alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown","gateway":"default",)J"
+      R"J("unit":"evil.service; rm -rf /","instance":"$(reboot)"},"annotations":{"cmd":"`id`"},)J"
+      R"J("startsAt":"2026-03-10T09:00:00Z","fingerprint":"zzz"}]})J";
+  ASSERT_EQ(post(hostile).status, 200);
+  wait_idle();
+  ASSERT_EQ(restarts(), 1U);
+  EXPECT_EQ(runner.calls()[0], (std::vector<std::string>{"systemctl", "--user", "restart", "openclaw-gateway.service"}));
+  EXPECT_TRUE(runner.envs()[0].empty());
+}
+
+TEST_F(HookHttpTest, UnhealthyAfterRestartIsFailedRetriedOnceThenGivenUp) {
+  server.reset();
+  engine.reset();
+  start("", "  verify_timeout: 200ms\n  retry_backoff: 10ms");
+  health.healthy_ = false;
+  ASSERT_EQ(post(fixture("am025-firing.json")).status, 200);
+  wait_idle();
+  EXPECT_EQ(restarts(), 2U);  // the restart and its one retry
+  const std::string text = metric_text();
+  EXPECT_NE(text.find(R"(openclaw_restart_hook_restarts_total{gateway="default",result="failed",urgency="immediate"} 2)"),
+            std::string::npos) << text;
+  const std::string audit = t::read_file(dir.file("state/audit.log"));
+  EXPECT_NE(audit.find(R"("event":"gave_up")"), std::string::npos);
+  EXPECT_NE(audit.find(R"("attempt":2)"), std::string::npos);
+  EXPECT_EQ(engine->state().gateways.at("default").restarts.size(), 2U);  // the retry counts towards the circuit
+}
+
+TEST_F(HookHttpTest, CircuitOpensIsVisibleAndResetsThroughTheEndpoint) {
+  auto alert = [](int i) {
+    return R"({"alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown","gateway":"default"},)"
+           R"("startsAt":"2026-03-10T09:00:00Z","fingerprint":"f)" + std::to_string(i) + R"("}]})";
+  };
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(post(alert(i)).status, 200);
+    wait_idle();
+    clock.advance(16min);
+  }
+  const auto refused = post(alert(3));
+  EXPECT_EQ(nlohmann::json::parse(refused.body)["decisions"][0]["reason"], "circuit_open");
+  EXPECT_NE(metric_text().find(R"(openclaw_restart_hook_circuit_open{gateway="default"} 1)"), std::string::npos);
+  EXPECT_EQ(t::http_request("POST", base + "/api/v1/circuit/reset?gateway=nope", "", {kBearer}).status, 404);
+  EXPECT_EQ(t::http_request("POST", base + "/api/v1/circuit/reset", "", {kBearer}).status, 400);
+  EXPECT_EQ(t::http_request("POST", base + "/api/v1/circuit/reset?gateway=default", "", {kBearer}).status, 200);
+  EXPECT_NE(metric_text().find(R"(openclaw_restart_hook_circuit_open{gateway="default"} 0)"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(post(alert(4)).body)["decisions"][0]["reason"], "executed");
+  wait_idle();
+  EXPECT_EQ(restarts(), 4U);
+}
+
+TEST_F(HookHttpTest, PendingScheduledRestartRunsWhenTheWindowOpens) {
+  ASSERT_EQ(post(fixture("am025-grouped.json"), {"Authorization: Basic YWxlcnRtYW5hZ2VyOmNhcHR1cmUtcGFzc3dvcmQ="})
+                .status,
+            200);
+  engine->check_pending_now();
+  EXPECT_EQ(restarts(), 0U);
+  clock.set(testing::utc("2026-03-10T12:00:01Z"));
+  ASSERT_TRUE(t::wait_until([&] { return restarts() == 1U; }, 5s));  // the worker's tick runs it
+  wait_idle();
+  EXPECT_FALSE(engine->state().gateways.at("default").pending.has_value());
+  EXPECT_NE(t::read_file(dir.file("state/audit.log")).find(R"("urgency":"scheduled")"), std::string::npos);
+}
+
+TEST_F(HookHttpTest, StatusPageDecisionsHealthzAndMetricsEndpoints) {
+  ASSERT_EQ(post(fixture("am025-resolved.json")).status, 200);
+  EXPECT_EQ(t::http_get(base + "/healthz").status, 200);  // open without credentials
+  const auto page = t::http_request("GET", base + "/", "", {kBearer});
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("OpenClawGatewayDown"), std::string::npos);
+  EXPECT_NE(page.body.find("resolved"), std::string::npos);
+  const auto decisions = t::http_request("GET", base + "/api/v1/decisions", "", {kBearer});
+  ASSERT_EQ(decisions.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(decisions.body)["data"].back()["reason"], "resolved");
+  const auto scrape = t::http_request("GET", base + "/metrics", "", {kBearer});
+  ASSERT_EQ(scrape.status, 200);
+  EXPECT_NE(scrape.body.find("openclaw_restart_hook_build_info{"), std::string::npos);
+}
+
+TEST_F(HookHttpTest, MetricsPassPromtoolCheckMetrics) {
+  ASSERT_EQ(post(fixture("am025-firing.json")).status, 200);
+  wait_idle();
+  t::write_file(dir.file("metrics.txt"), metric_text());
+  const auto result = t::run_command({"sh", "-c", "promtool check metrics < " + dir.file("metrics.txt")});
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(result.output, "");
+  for (const char* name : {"openclaw_restart_hook_webhooks_total", "openclaw_restart_hook_decisions_total",
+                           "openclaw_restart_hook_restarts_total", "openclaw_restart_hook_restart_duration_seconds",
+                           "openclaw_restart_hook_last_restart_timestamp_seconds", "openclaw_restart_hook_circuit_open",
+                           "openclaw_restart_hook_build_info"}) {
+    EXPECT_NE(metric_text().find(std::string("# TYPE ") + name), std::string::npos) << name;
+  }
+}
+
+}  // namespace
+}  // namespace openclaw::hook

@@ -1,0 +1,157 @@
+// The real openclaw-restart-hook binary: durability across kill -9, TLS and auth with curl, flags.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+namespace t = openclaw::testing;
+
+std::string hook_path() { return t::binary_dir() + "/restart-hook/openclaw-restart-hook"; }
+
+std::string alert(const std::string& fingerprint) {
+  return R"({"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown",)"
+         R"("gateway":"default"},"startsAt":"2026-03-10T09:00:00Z","fingerprint":")" + fingerprint + R"("}]})";
+}
+
+class HookProcessTest : public ::testing::Test {
+ protected:
+  // A config whose action is a command that takes `action_seconds`, verified against the hook's own /healthz.
+  void write_config(int port, const std::string& action_seconds, const std::string& extra = "") {
+    t::write_file(dir.file("token"), "tok\n");
+    t::write_file(dir.file("config.yml"),
+                  "auth: {bearer_token_file: " + dir.file("token") + "}\nstate_dir: " + dir.file("state") + "\n" +
+                      extra +
+                      "gateways:\n  - name: default\n    health_url: " +
+                      (extra.empty() ? "http" : "https") + "://127.0.0.1:" + std::to_string(port) +
+                      "/healthz\n    match: {gateway: default}\n"
+                      "policy: {cooldown: 15m, verify_timeout: 5s}\n"
+                      "rules:\n  - match: {alertname: OpenClawGatewayDown}\n    action: command\n"
+                      "    command: [/bin/sleep, \"" + action_seconds + "\"]\n");
+  }
+  t::ChildProcess start_hook(int port, std::vector<std::string> extra_args = {}) {
+    std::vector<std::string> argv = {hook_path(), "--config.file=" + dir.file("config.yml"),
+                                     "--web.listen-address=127.0.0.1:" + std::to_string(port), "--log.level=debug"};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    t::ChildProcess child(argv, {}, dir.file("hook.log"));
+    EXPECT_TRUE(t::wait_until([&] { return t::tcp_port_open(port); }, 10s)) << child.log();
+    return child;
+  }
+  t::HttpResponse post(int port, const std::string& body) {
+    return t::http_request("POST", "http://127.0.0.1:" + std::to_string(port) + "/alerts", body,
+                           {"Authorization: Bearer tok", "Content-Type: application/json"});
+  }
+  std::string reason(const t::HttpResponse& r) {
+    return nlohmann::json::parse(r.body)["decisions"][0]["reason"].get<std::string>();
+  }
+  nlohmann::json state() { return nlohmann::json::parse(t::read_file(dir.file("state/state.json"))); }
+
+  t::TempDir dir;
+};
+
+TEST_F(HookProcessTest, KillNineDuringARestartKeepsCooldownDedupeAndTheAuditTrail) {
+  const int port = t::free_tcp_port();
+  write_config(port, "30");
+  {
+    auto hook = start_hook(port);
+    ASSERT_EQ(reason(post(port, alert("first"))), "executed");
+    // The decision and the restart's start are on disk before the webhook was answered.
+    EXPECT_TRUE(state()["gateways"]["default"]["in_progress"].get<bool>());
+    EXPECT_NE(t::read_file(dir.file("state/audit.log")).find(R"("reason":"executed")"), std::string::npos);
+    hook.signal(SIGKILL);
+    ASSERT_TRUE(hook.wait_exit(5s).has_value());
+  }
+  auto hook = start_hook(port);
+  EXPECT_FALSE(state()["gateways"]["default"]["in_progress"].get<bool>());
+  EXPECT_EQ(reason(post(port, alert("first"))), "duplicate");
+  EXPECT_EQ(reason(post(port, alert("second"))), "cooldown");
+  const std::string audit = t::read_file(dir.file("state/audit.log"));
+  EXPECT_NE(audit.find(R"("event":"interrupted")"), std::string::npos);
+  EXPECT_NE(audit.find(R"("reason":"cooldown")"), std::string::npos);
+}
+
+TEST_F(HookProcessTest, KillNineAfterARestartStillHonoursTheCooldown) {
+  const int port = t::free_tcp_port();
+  write_config(port, "0.1");
+  {
+    auto hook = start_hook(port);
+    ASSERT_EQ(reason(post(port, alert("first"))), "executed");
+    ASSERT_TRUE(t::wait_until([&] {
+      return t::read_file(dir.file("state/audit.log")).find(R"("result":"success")") != std::string::npos;
+    }, 15s)) << hook.log();
+    ASSERT_TRUE(t::wait_until([&] { return !state()["gateways"]["default"]["in_progress"].get<bool>(); }, 5s));
+    hook.signal(SIGKILL);
+    hook.wait_exit(5s);
+  }
+  auto hook = start_hook(port);
+  EXPECT_EQ(reason(post(port, alert("again"))), "cooldown");
+  const std::string audit = t::read_file(dir.file("state/audit.log"));
+  EXPECT_EQ(audit.find(R"("event":"interrupted")"), std::string::npos);
+  EXPECT_NE(audit.find(R"("main_pid_changed":false)"), std::string::npos);
+}
+
+TEST_F(HookProcessTest, TlsAndAuthWithRealCurl) {
+  const int port = t::free_tcp_port();
+  const auto made = t::run_command({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                                    dir.file("key.pem"), "-out", dir.file("cert.pem")});
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+  write_config(port, "0.1", "tls: {cert_file: " + dir.file("cert.pem") + ", key_file: " + dir.file("key.pem") + "}\n");
+  auto hook = start_hook(port);
+  const std::string url = "https://127.0.0.1:" + std::to_string(port);
+  auto curl = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv = {"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
+                                     dir.file("cert.pem")};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return t::run_command(argv, 20s).output;
+  };
+  EXPECT_EQ(curl({url + "/healthz"}), "200");
+  EXPECT_EQ(curl({"-XPOST", "-H", "Authorization: Bearer tok", "--data-binary", alert("tls"), url + "/alerts"}), "200");
+  EXPECT_EQ(curl({"-XPOST", "-H", "Authorization: Bearer nope", "--data-binary", alert("tls"), url + "/alerts"}),
+            "401");
+  EXPECT_EQ(curl({"-XPOST", "-u", "alertmanager:tok", "--data-binary", alert("tls"), url + "/alerts"}), "401");
+  // Plain HTTP to the TLS port gets no webhook through.
+  EXPECT_NE(t::run_command({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-XPOST", "-H",
+                            "Authorization: Bearer tok", "--data-binary", alert("plain"),
+                            "http://127.0.0.1:" + std::to_string(port) + "/alerts"}, 20s).output,
+            "200");
+}
+
+TEST_F(HookProcessTest, CheckConfigNamesTheKeyAndExitsNonZero) {
+  write_config(1, "1");
+  const auto ok = t::run_command({hook_path(), "--check-config", "--config.file=" + dir.file("config.yml")});
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("SUCCESS"), std::string::npos);
+  std::string yaml = t::read_file(dir.file("config.yml"));
+  yaml.replace(yaml.find("cooldown"), 8, "cooldwn");
+  t::write_file(dir.file("bad.yml"), yaml);
+  const auto bad = t::run_command({hook_path(), "--check-config", "--config.file=" + dir.file("bad.yml")});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("FAILED: policy.cooldwn: unknown key"), std::string::npos) << bad.output;
+  const auto version = t::run_command({hook_path(), "--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.output.find("openclaw-restart-hook 0."), std::string::npos);
+  EXPECT_NE(t::run_command({hook_path(), "--no-such-flag"}).exit_code, 0);
+}
+
+TEST_F(HookProcessTest, RefusesANonLoopbackAddressWithoutAuthUnlessInsecure) {
+  write_config(1, "1");
+  std::string yaml = t::read_file(dir.file("config.yml"));
+  yaml.erase(0, yaml.find('\n') + 1);  // drop auth
+  t::write_file(dir.file("config.yml"), yaml);
+  const int port = t::free_tcp_port();
+  const auto refused = t::run_command({hook_path(), "--config.file=" + dir.file("config.yml"),
+                                       "--web.listen-address=0.0.0.0:" + std::to_string(port)}, 10s);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find("without authentication"), std::string::npos) << refused.output;
+  t::ChildProcess insecure({hook_path(), "--config.file=" + dir.file("config.yml"),
+                            "--web.listen-address=0.0.0.0:" + std::to_string(port), "--web.insecure"},
+                           {}, dir.file("insecure.log"));
+  EXPECT_TRUE(t::wait_until([&] { return t::tcp_port_open(port); }, 10s)) << insecure.log();
+}
+
+}  // namespace
