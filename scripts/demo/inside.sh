@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# scripts/demo.sh, the part that runs inside the private mount namespace next to a real `systemd --user`
+# (started by tests/lib/with-user-manager.sh, which provides XDG_RUNTIME_DIR and HOME). Not meant to be run alone.
+# Inputs (environment): OPENCLAW_DEMO_ROOT, _BUILD, _RUN (run directory), _DURATION (0: until SIGTERM), _LEAK,
+# _MEMORY_MAX. Every program gets a file under the run directory on its command line, so scripts/demo.sh can
+# prove with `pgrep -f RUN_DIR` that nothing outlived the demo.
+set -uo pipefail
+
+root=$OPENCLAW_DEMO_ROOT
+build=$OPENCLAW_DEMO_BUILD
+run=$OPENCLAW_DEMO_RUN
+duration=$OPENCLAW_DEMO_DURATION
+unit=openclaw-gateway.service
+pids=()
+
+say() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+stop_all() {
+  trap - TERM INT HUP EXIT
+  say "stopping: the hook, the exporter, Alertmanager, Prometheus, then the gateway unit"
+  local pid i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null; done
+  for pid in "${pids[@]}"; do
+    for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
+  systemctl --user stop "$unit" >/dev/null 2>&1
+  say "all stopped"
+}
+trap 'stop_all; exit 143' TERM
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 129' HUP
+trap 'stop_all' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_http() {  # URL SECONDS [curl args...]
+  local url=$1 deadline=$((SECONDS + $2)); shift 2
+  until curl -fsS -o /dev/null --max-time 1 --noproxy '*' "$@" "$url" 2>/dev/null; do
+    ((SECONDS < deadline)) || { say "timed out waiting for $url"; return 1; }
+    sleep 0.2
+  done
+}
+
+gw_port=$(free_port); exporter_port=$(free_port); hook_port=$(free_port); prom_port=$(free_port); am_port=$(free_port)
+mkdir -p "$run/alerts" "$run/hook-state" "$run/prometheus" "$run/alertmanager" "$run/logs"
+head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$run/hook-token"
+chmod 0600 "$run/hook-token"
+
+# 1. The shipped rules and routing, rendered at demo speed: the documented mechanism (docs/alerts.md), no copies.
+python3 "$root/alerts/generate.py" --overrides "$root/alerts/profiles/demo.yml" \
+  --set "hook_url=http://127.0.0.1:$hook_port/alerts" --set "hook_credentials_file=$run/hook-token" \
+  --out-dir "$run/alerts" >/dev/null || exit 1
+
+# 2. The gateway: the fixture as openclaw-gateway.service, shaped like the unit `openclaw` installs, leaking.
+mkdir -p "$HOME/.config/systemd/user"
+cat >"$HOME/.config/systemd/user/$unit" <<UNIT
+[Unit]
+Description=OpenClaw Gateway (demo: the fixture gateway, leaking memory on purpose)
+StartLimitBurst=10
+StartLimitIntervalSec=300
+
+[Service]
+ExecStart=$build/tests/fixture_gateway/openclaw-fixture-gateway --port $gw_port --ready-after-ms 2000 --leak-mib-per-sec $OPENCLAW_DEMO_LEAK --state-file $run/gateway-state.json
+Restart=always
+RestartSec=5
+RestartPreventExitStatus=78
+TimeoutStopSec=30
+TimeoutStartSec=30
+SuccessExitStatus=0 143
+OOMPolicy=continue
+KillMode=mixed
+MemoryMax=$OPENCLAW_DEMO_MEMORY_MAX
+Environment=OPENCLAW_SYSTEMD_UNIT=$unit OPENCLAW_GATEWAY_PORT=$gw_port
+StandardOutput=append:$run/logs/gateway.log
+StandardError=inherit
+UNIT
+systemctl --user daemon-reload && systemctl --user start "$unit" || exit 1
+
+# 3. The exporter, following the unit.
+cat >"$run/exporter.yml" <<YML
+gateways:
+  - name: default
+    unit: $unit
+    url: http://127.0.0.1:$gw_port
+YML
+"$build/exporter/openclaw-gateway-exporter" --config.file="$run/exporter.yml" \
+  --web.listen-address="127.0.0.1:$exporter_port" --probe.interval=1s --probe.timeout=8s \
+  >>"$run/logs/exporter.log" 2>&1 &
+pids+=($!)
+
+# 4. The hook: restarts with `systemctl --user restart`, at most 3 times in 10 minutes, 30 s apart.
+cat >"$run/hook.yml" <<YML
+auth: {bearer_token_file: $run/hook-token}
+state_dir: $run/hook-state
+gateways:
+  - name: default
+    unit: $unit
+    health_url: http://127.0.0.1:$gw_port/readyz
+    match: {gateway: default}
+policy:
+  cooldown: 30s
+  max_restarts: 3
+  window: 10m
+  verify_timeout: 30s
+  retry_backoff: 5s
+  low_traffic_windows:
+    - {start: "00:00", end: "24:00", location: UTC}
+rules:
+  - match: {action: restart, urgency: immediate}
+    action: systemctl
+    urgency: immediate
+  - match: {action: restart, urgency: scheduled}
+    action: systemctl
+    urgency: scheduled
+YML
+"$build/restart-hook/openclaw-restart-hook" --config.file="$run/hook.yml" --web.listen-address="127.0.0.1:$hook_port" \
+  >>"$run/logs/hook.log" 2>&1 &
+pids+=($!)
+
+# 5. Prometheus (1 s scrape and evaluation) and Alertmanager.
+cat >"$run/prometheus.yml" <<YML
+global: {scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s}
+rule_files: [$run/alerts/openclaw-gateway.rules.yml]
+alerting:
+  alertmanagers:
+    - static_configs: [{targets: ['127.0.0.1:$am_port']}]
+scrape_configs:
+  - job_name: openclaw-gateway-exporter
+    static_configs: [{targets: ['127.0.0.1:$exporter_port']}]
+  - job_name: openclaw-restart-hook
+    authorization: {type: Bearer, credentials_file: $run/hook-token}
+    static_configs: [{targets: ['127.0.0.1:$hook_port']}]
+YML
+prometheus --config.file="$run/prometheus.yml" --storage.tsdb.path="$run/prometheus" \
+  --web.listen-address="127.0.0.1:$prom_port" --web.external-url="http://127.0.0.1:$prom_port" \
+  >>"$run/logs/prometheus.log" 2>&1 &
+pids+=($!)
+prometheus-alertmanager --config.file="$run/alerts/alertmanager.yml" --storage.path="$run/alertmanager" \
+  --web.listen-address="127.0.0.1:$am_port" --web.external-url="http://127.0.0.1:$am_port" --cluster.listen-address= \
+  >>"$run/logs/alertmanager.log" 2>&1 &
+pids+=($!)
+
+wait_http "http://127.0.0.1:$exporter_port/metrics" 20 || exit 1
+wait_http "http://127.0.0.1:$hook_port/healthz" 20 || exit 1
+wait_http "http://127.0.0.1:$prom_port/-/ready" 30 || exit 1
+wait_http "http://127.0.0.1:$am_port/-/ready" 30 || exit 1
+
+cat <<MSG
+
+OpenClaw gateway monitoring demo: detect -> alert -> restart -> verify, live on loopback.
+  gateway (fixture)   http://127.0.0.1:$gw_port/readyz   systemd --user unit $unit, MemoryMax=$OPENCLAW_DEMO_MEMORY_MAX, leaking ${OPENCLAW_DEMO_LEAK} MiB/s
+  exporter            http://127.0.0.1:$exporter_port/metrics
+  restart hook        http://127.0.0.1:$hook_port/   (bearer token in $run/hook-token; audit log $run/hook-state/audit.log)
+  Prometheus          http://127.0.0.1:$prom_port/alerts
+  Alertmanager        http://127.0.0.1:$am_port/
+The shipped rules run at demo speed (alerts/profiles/demo.yml): MemoryHigh fires when the gateway holds 80 % of its
+limit for 5 s; the hook restarts it with systemctl --user restart. Logs: $run/logs/. Ctrl-C stops everything.
+
+MSG
+
+status_args=(--exporter "http://127.0.0.1:$exporter_port/metrics" --prometheus "http://127.0.0.1:$prom_port"
+             --audit-log "$run/hook-state/audit.log" --offset-file "$run/audit.offset")
+start=$SECONDS
+while ((duration == 0 || SECONDS - start < duration)); do
+  python3 "$root/scripts/demo/status.py" "${status_args[@]}"
+  sleep 1 &
+  wait $!
+done
+say "--duration $duration reached"
+stop_all
+exit 0

@@ -1,0 +1,203 @@
+// The whole loop, for real (issue 5, docs/e2e.md). Run through tests/lib/with-user-manager.sh; the tests share one
+// stack (scenario.hpp) and run in the order written here.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <fstream>
+
+#include "scenario.hpp"
+
+using namespace openclaw::e2e;
+using namespace openclaw::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+// Scenario 1: one degradation at a time; each must end in exactly one automated restart.
+TEST(E2e, SlowResponseRestartsOnce) {
+  Stack& s = shared_stack();
+  // 6 s per answer (> the 5 s threshold; the exporter's probe timeout is 8 s, so the probe measures it).
+  run_restart_scenario(s, "1a slow responses (6 s)", "OpenClawGatewaySlowResponse",
+                       [&] { ASSERT_EQ(s.fixture("delay", {{"ms", 6000}}), 200); });
+}
+
+TEST(E2e, MemoryPast80PercentRestartsOnce) {
+  Stack& s = shared_stack();
+  // 220 MiB in a 256M unit: 86 % of MemoryMax.
+  run_restart_scenario(s, "1b memory > 80 % of MemoryMax", "OpenClawGatewayMemoryHigh",
+                       [&] { ASSERT_EQ(s.fixture("memory", {{"add_mib", 220}}), 200); });
+}
+
+TEST(E2e, CloseWaitPileupRestartsOnce) {
+  Stack& s = shared_stack();
+  run_restart_scenario(s, "1c 30 sockets in CLOSE_WAIT", "OpenClawGatewayCloseWaitPileup",
+                       [&] { ASSERT_EQ(s.fixture("close_wait", {{"add", 30}}), 200); });
+}
+
+TEST(E2e, HangRestartsOnce) {
+  Stack& s = shared_stack();
+  // Gateway paths stop answering: the probe times out (success 0), which is OpenClawGatewayDown; it also inhibits
+  // the SlowResponse alert the 8 s timeout produces.
+  run_restart_scenario(s, "1d process hangs (probe times out)", "OpenClawGatewayDown",
+                       [&] { ASSERT_EQ(s.fixture("hang"), 200); });
+}
+
+// The truth about systemd's NRestarts: it counts only systemd's own automatic restarts (Restart=always after a
+// crash), and a `systemctl restart` (what the hook runs) resets it to 0.
+TEST(E2e, UnitRestartsCountCrashesAndAManualRestartResetsThem) {
+  Stack& s = shared_stack();
+  ASSERT_TRUE(wait_until_quiet(s, 90s));
+  const int pid = s.main_pid();
+  const double process_before = process_restarts(s).value_or(-1);
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  const int crashed_pid = s.manager().wait_for_new_main_pid(kUnit, pid, 30s);
+  ASSERT_GT(crashed_pid, 0);
+  EXPECT_TRUE(wait_until([&] { return unit_restarts(s) == 1.0; }, 15s)) << unit_restarts(s).value_or(-1);
+  EXPECT_TRUE(wait_until([&] { return process_restarts(s) == process_before + 1; }, 15s));
+  EXPECT_EQ(s.manager().n_restarts(kUnit), 1U);
+  ASSERT_TRUE(wait_until([&] { return http_get(s.gateway_url("/readyz"), 1s).status == 200; }, 20s));
+  // Now the hook's restart (memory, as in 1b): unit_restarts_total goes back to 0, process restarts +1.
+  run_restart_scenario(s, "1e memory, after a crash (NRestarts 1 -> 0)", "OpenClawGatewayMemoryHigh",
+                       [&] { ASSERT_EQ(s.fixture("memory", {{"add_mib", 220}}), 200); });
+}
+
+// Scenario 3: both Alertmanagers of the HA pair deliver (peer timeout 0s): the hook sees the alert twice and still
+// restarts once.
+TEST(E2e, HaPairBothDeliverStillOneRestart) {
+  Stack& s = shared_stack();
+  ASSERT_EQ(s.alertmanager_urls().size(), 2U);
+  std::vector<double> sent_before;
+  for (const auto& url : s.alertmanager_urls()) {
+    sent_before.push_back(
+        metric_value(http_get(url + "/metrics").body, "alertmanager_notifications_total{integration=\"webhook\"}")
+            .value_or(0));
+  }
+  run_restart_scenario(s, "3 HA pair, both deliver", "OpenClawGatewayMemoryHigh",
+                       [&] { ASSERT_EQ(s.fixture("memory", {{"add_mib", 220}}), 200); });
+  // Both members notified, and the hook saw the same alert at least twice: once acted on, then served as a duplicate
+  // (or coalesced into the running restart).
+  for (std::size_t i = 0; i < s.alertmanager_urls().size(); ++i) {
+    const double sent = metric_value(http_get(s.alertmanager_urls()[i] + "/metrics").body,
+                                     "alertmanager_notifications_total{integration=\"webhook\"}")
+                            .value_or(0);
+    EXPECT_GT(sent, sent_before[i]) << "Alertmanager " << i << " did not deliver";
+  }
+  const auto audit = s.audit();
+  const auto firing = std::count_if(audit.begin(), audit.end(), [](const json& r) {
+    return r.value("event", "") == "decision" && r.contains("alert") && r["alert"].value("status", "") == "firing" &&
+           r["alert"]["labels"].value("alertname", "") == "OpenClawGatewayMemoryHigh";
+  });
+  EXPECT_GE(firing, 2) << dump(audit);
+  EXPECT_GE(count_decisions(audit, "none", "duplicate") + count_decisions(audit, "none", "in_progress_coalesced"), 1)
+      << dump(audit);
+}
+
+// Scenario 4: the hook is killed with -9 right after a restart and started again on the same state: a new alert
+// inside the cooldown does not restart the gateway again, and the audit log keeps the first restart.
+TEST(E2e, HookKilledAfterRestartKeepsItsCooldown) {
+  Stack& s = shared_stack();
+  HookPolicy policy;
+  policy.cooldown = "10m";
+  run_restart_scenario(s, "4 before the kill -9", "OpenClawGatewayMemoryHigh",
+                       [&] { ASSERT_EQ(s.fixture("memory", {{"add_mib", 220}}), 200); }, policy);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  s.kill_hook(SIGKILL);
+  s.start_hook(policy, /*fresh_state=*/false);
+  const int pid = s.main_pid();
+  ASSERT_EQ(s.fixture("memory", {{"add_mib", 220}}), 200);
+  ASSERT_TRUE(wait_until([&] { return s.prometheus().firing("OpenClawGatewayMemoryHigh"); }, 60s, 250ms));
+  ASSERT_TRUE(wait_until([&] { return count_decisions(s.audit(), "none", "cooldown") >= 1; }, 60s, 250ms))
+      << dump(s.audit());
+  std::this_thread::sleep_for(5s);
+  EXPECT_EQ(s.main_pid(), pid) << "restarted again inside the cooldown";
+  const auto audit = s.audit();
+  EXPECT_EQ(count_events(audit, "restart"), 1) << dump(audit);
+  EXPECT_EQ(count_decisions(audit, "restart"), 1) << dump(audit);
+  EXPECT_EQ(hook_restarts(s, "success"), 0.0) << "a fresh process counts from 0; the restart was the previous one's";
+  // Clean up: the gateway still holds the memory; restart it by hand.
+  s.restart_gateway_by_hand();
+}
+
+// Scenario 5: repeated failures open the circuit after max_restarts; RestartLoop fires; no further restart.
+TEST(E2e, RepeatedFailuresOpenTheCircuit) {
+  Stack& s = shared_stack();
+  HookPolicy policy;
+  policy.cooldown = "0s";
+  policy.max_restarts = 2;
+  policy.window = "10m";
+  ASSERT_TRUE(wait_until_quiet(s, 90s));
+  s.start_hook(policy);
+  for (int round = 1; round <= 2; ++round) {
+    ASSERT_TRUE(wait_until_quiet(s, 90s)) << "round " << round;
+    const int pid = s.main_pid();
+    ASSERT_EQ(s.fixture("memory", {{"add_mib", 220}}), 200);
+    ASSERT_GT(s.manager().wait_for_new_main_pid(kUnit, pid, 90s), 0) << "round " << round << "\n" << dump(s.audit());
+    ASSERT_TRUE(wait_until([&] { return count_events(s.audit(), "restart") == round; }, 60s)) << dump(s.audit());
+  }
+  ASSERT_TRUE(wait_until([&] { return http_get(s.gateway_url("/readyz"), 1s).status == 200; }, 20s));
+  ASSERT_TRUE(wait_until([&] { return !s.prometheus().firing("OpenClawGatewayMemoryHigh"); }, 60s));
+  // The third failure: the circuit refuses and opens.
+  const int pid = s.main_pid();
+  ASSERT_EQ(s.fixture("memory", {{"add_mib", 220}}), 200);
+  ASSERT_TRUE(wait_until([&] { return count_decisions(s.audit(), "none", "circuit_open") >= 1; }, 90s, 250ms))
+      << dump(s.audit());
+  EXPECT_TRUE(wait_until([&] { return s.hook_metric("openclaw_restart_hook_circuit_open{gateway=\"default\"}") == 1.0; },
+                         10s));
+  EXPECT_TRUE(wait_until([&] { return s.prometheus().firing("OpenClawGatewayRestartLoop"); }, 30s, 250ms))
+      << s.prometheus().alerts().dump(1);
+  std::this_thread::sleep_for(10s);
+  EXPECT_EQ(s.main_pid(), pid) << "restarted with the circuit open";
+  EXPECT_EQ(count_events(s.audit(), "restart"), 2) << dump(s.audit());
+  EXPECT_EQ(hook_restarts(s, "success"), 2.0);
+  // The operator's reset closes it (documented endpoint).
+  const auto reset = http_request("POST", s.hook_url("/api/v1/circuit/reset?gateway=default"), {},
+                                  {"Authorization: Bearer " + s.hook_token()}, 5s);
+  EXPECT_EQ(reset.status, 200) << reset.body;
+  EXPECT_TRUE(wait_until([&] { return s.hook_metric("openclaw_restart_hook_circuit_open{gateway=\"default\"}") == 0.0; },
+                         10s));
+  EXPECT_EQ(count_events(s.audit(), "circuit_reset"), 1);
+  s.restart_gateway_by_hand();
+}
+
+// Scenario 6: a restart that does not bring the gateway back: the hook retries once, gives up, and
+// OpenClawGatewayRestartFailed fires. Meanwhile systemd's own Restart=always attempts move NRestarts.
+TEST(E2e, RestartThatFailsFiresRestartFailed) {
+  Stack& s = shared_stack();
+  HookPolicy policy;
+  policy.verify_timeout = "6s";
+  policy.retry_backoff = "1s";
+  ASSERT_TRUE(wait_until_quiet(s, 90s));
+  s.start_hook(policy);
+  ASSERT_TRUE(wait_until([&] { return s.prometheus().value("up{job=\"openclaw-restart-hook\"}") == 1.0; }, 15s));
+  write_file(s.fail_start_file(), "refuse\n");
+  const int pid = s.main_pid();
+  ASSERT_EQ(s.fixture("memory", {{"add_mib", 220}}), 200);
+  ASSERT_TRUE(wait_until([&] { return count_events(s.audit(), "gave_up") == 1; }, 120s, 500ms)) << dump(s.audit());
+  const auto audit = s.audit();
+  EXPECT_EQ(count_events(audit, "restart"), 2) << "the restart and its one retry\n" << dump(audit);
+  for (const auto& r : audit) {
+    if (r.value("event", "") == "restart") {
+      EXPECT_EQ(r.value("result", ""), "failed") << r.dump();
+    }
+  }
+  EXPECT_EQ(hook_restarts(s, "failed"), 2.0);
+  EXPECT_NE(s.main_pid(), pid);
+  EXPECT_TRUE(wait_until([&] { return s.prometheus().firing("OpenClawGatewayRestartFailed"); }, 30s, 250ms))
+      << s.prometheus().alerts().dump(1);
+  // systemd's automatic restarts of the failing start are what NRestarts counts.
+  EXPECT_GT(s.manager().n_restarts(kUnit), 0U);
+  EXPECT_TRUE(wait_until([&] { return s.prometheus().value("max(max_over_time(openclaw_gateway_unit_restarts_total[5m]))")
+                                      .value_or(0) > 0; },
+                         15s));
+  // Clean up: let it start again.
+  std::filesystem::remove(s.fail_start_file());
+  s.manager().reset_failed(kUnit);
+  s.manager().start(kUnit);
+  ASSERT_TRUE(wait_until([&] { return http_get(s.gateway_url("/readyz"), 1s).status == 200; }, 30s));
+}
+
+// Scenario 7: every PromQL expression of the shipped rules and dashboards returns data from this Prometheus.
+TEST(E2e, EveryShippedExpressionReturnsData) { check_promql_coverage(shared_stack()); }
+
+}  // namespace

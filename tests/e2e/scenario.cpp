@@ -1,0 +1,250 @@
+#include "scenario.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "health_poller.hpp"
+
+namespace openclaw::e2e {
+
+using namespace std::chrono_literals;
+using namespace openclaw::testing;
+using nlohmann::json;
+
+namespace {
+
+std::unique_ptr<Stack>& stack_slot() {
+  static std::unique_ptr<Stack> stack;
+  return stack;
+}
+
+std::vector<Measurement>& measurements() {
+  static std::vector<Measurement> all;
+  return all;
+}
+
+// Creates the shared stack lazily; stops it and prints the figures after the last test.
+class StackEnvironment : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    stack_slot().reset();
+    std::cout << measurements_table() << std::flush;
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kEnvironment =
+    ::testing::AddGlobalTestEnvironment(new StackEnvironment);
+
+std::string alertname_of(const json& r) {
+  if (!r.contains("alert") || !r["alert"].is_object()) return "";
+  return r["alert"].value("labels", json::object()).value("alertname", "");
+}
+
+std::string fmt_seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", s);
+  return buf;
+}
+
+}  // namespace
+
+Stack& shared_stack() {
+  auto& slot = stack_slot();
+  if (!slot) slot = std::make_unique<Stack>();
+  return *slot;
+}
+
+void record_measurement(const Measurement& m) {
+  measurements().push_back(m);
+  std::cout << "[e2e] " << m.scenario << " (" << m.alert << "): threshold crossed -> systemctl invoked "
+            << fmt_seconds(m.invoked_at - m.degraded_at) << " (Prometheus activeAt -> invoked "
+            << fmt_seconds(m.invoked_at - m.active_at) << "); restart downtime: invoked -> healthy "
+            << fmt_seconds(m.healthy_again_at - m.invoked_at) << ", health lost -> healthy again "
+            << fmt_seconds(m.healthy_again_at - m.health_lost_at) << " (hook's time_to_healthy "
+            << fmt_seconds(m.to_healthy_hook) << ")\n"
+            << std::flush;
+}
+
+std::string measurements_table() {
+  std::ostringstream out;
+  out << "\n[e2e] intervals: scrape/evaluation 1s, exporter --probe.interval=1s --probe.timeout=8s, rules rendered with "
+         "alerts/profiles/demo.yml + e2e.yml (for: 5s), Alertmanager group_wait 1s, fixture ready 1 s after start\n";
+  out << "| scenario | alert | threshold -> systemctl | activeAt -> systemctl | systemctl -> healthy | health lost -> "
+         "healthy |\n|---|---|---|---|---|---|\n";
+  for (const auto& m : measurements()) {
+    out << "| " << m.scenario << " | " << m.alert << " | " << fmt_seconds(m.invoked_at - m.degraded_at) << " | "
+        << fmt_seconds(m.invoked_at - m.active_at) << " | " << fmt_seconds(m.healthy_again_at - m.invoked_at) << " | "
+        << fmt_seconds(m.healthy_again_at - m.health_lost_at) << " |\n";
+  }
+  return out.str();
+}
+
+bool is_decision(const json& r, const std::string& decision, const std::string& alertname) {
+  return r.value("event", "") == "decision" && r.value("decision", "") == decision &&
+         (alertname.empty() || alertname_of(r) == alertname) &&
+         (!r.contains("alert") || r["alert"].value("status", "") == "firing");
+}
+
+bool is_resolved_decision(const json& r, const std::string& alertname) {
+  return r.value("event", "") == "decision" && r.value("reason", "") == "resolved" && alertname_of(r) == alertname;
+}
+
+int count_events(const std::vector<json>& audit, const std::string& event) {
+  return static_cast<int>(std::count_if(audit.begin(), audit.end(),
+                                        [&](const json& r) { return r.value("event", "") == event; }));
+}
+
+int count_decisions(const std::vector<json>& audit, const std::string& decision, const std::string& reason) {
+  return static_cast<int>(std::count_if(audit.begin(), audit.end(), [&](const json& r) {
+    return r.value("event", "") == "decision" && r.value("decision", "") == decision &&
+           (reason.empty() || r.value("reason", "") == reason);
+  }));
+}
+
+std::optional<json> first_record(const std::vector<json>& audit, const std::function<bool(const json&)>& pred) {
+  for (const auto& r : audit) {
+    if (pred(r)) return r;
+  }
+  return std::nullopt;
+}
+
+std::string dump(const std::vector<json>& audit) {
+  std::string out;
+  for (const auto& r : audit) out += r.dump() + "\n";
+  return out;
+}
+
+std::optional<double> process_restarts(const Stack& s) {
+  return s.exporter_metric("openclaw_gateway_process_restarts_total{gateway=\"default\"}");
+}
+
+std::optional<double> unit_restarts(const Stack& s) {
+  return s.exporter_metric("openclaw_gateway_unit_restarts_total{gateway=\"default\",unit=\"openclaw-gateway.service\"}");
+}
+
+double hook_restarts(const Stack& s, const std::string& result) {
+  double sum = 0;
+  for (const char* urgency : {"immediate", "scheduled"}) {
+    sum += s.hook_metric("openclaw_restart_hook_restarts_total{gateway=\"default\",result=\"" + result +
+                         "\",urgency=\"" + urgency + "\"}")
+               .value_or(0);
+  }
+  return sum;
+}
+
+bool wait_until_quiet(Stack& s, std::chrono::milliseconds timeout) {
+  return wait_until(
+      [&] {
+        const auto q = s.prometheus().query(
+            "ALERTS{action=\"restart\"} or ALERTS{alertname=~\"OpenClawGatewayRestartLoop|OpenClawGatewayDown\"}");
+        return q.ok && q.empty() && http_get(s.gateway_url("/readyz"), 1s).status == 200;
+      },
+      timeout, 500ms);
+}
+
+void run_restart_scenario(Stack& s, const std::string& scenario, const std::string& alertname,
+                          const std::function<void()>& degrade, const HookPolicy& policy) {
+  ASSERT_TRUE(wait_until_quiet(s, 90s)) << "restart alerts still firing before " << scenario << "\n"
+                                        << s.prometheus().alerts().dump(1);
+  s.start_hook(policy);
+  ASSERT_TRUE(wait_until([&] { return s.prometheus().value("up{job=\"openclaw-restart-hook\"}") == 1.0; }, 15s));
+  const int pid_before = s.main_pid();
+  ASSERT_GT(pid_before, 0);
+  ASSERT_TRUE(wait_until([&] { return s.exporter_metric("openclaw_gateway_pid{gateway=\"default\"}") == pid_before; },
+                         10s));
+  const double process_restarts_before = process_restarts(s).value_or(-1);
+  HealthPoller poller(s.gateway_url("/readyz"));
+  std::this_thread::sleep_for(500ms);
+
+  Measurement m;
+  m.scenario = scenario;
+  m.alert = alertname;
+  m.degraded_at = unix_now();
+  degrade();
+
+  // 1. The right alert fires in Prometheus.
+  ASSERT_TRUE(wait_until([&] { return s.prometheus().firing(alertname); }, 90s, 250ms))
+      << alertname << " did not fire\n" << s.prometheus().alerts().dump(1) << s.logs();
+  m.active_at = s.prometheus().active_at(alertname).value_or(0);
+
+  // 2. Alertmanager delivers it and the hook decides to restart, for that alert.
+  ASSERT_TRUE(wait_until([&] { return first_record(s.audit(), [](const json& r) { return is_decision(r, "restart"); })
+                                   .has_value(); },
+                         60s, 200ms))
+      << "the hook never decided to restart\n" << dump(s.audit()) << s.logs();
+  const auto executed = *first_record(s.audit(), [](const json& r) { return is_decision(r, "restart"); });
+  EXPECT_EQ(alertname_of(executed), alertname) << executed.dump();
+  EXPECT_EQ(executed.value("reason", ""), "executed");
+
+  // 3. The real systemctl --user restart: a new MainPID, verified healthy by the hook.
+  const int pid_after = s.manager().wait_for_new_main_pid(kUnit, pid_before, 60s);
+  ASSERT_GT(pid_after, 0) << "no new MainPID\n" << dump(s.audit());
+  ASSERT_TRUE(wait_until([&] { return count_events(s.audit(), "restart") >= 1; }, 60s, 200ms))
+      << "no restart record\n" << dump(s.audit()) << s.hook_log();
+  const auto restart = *first_record(s.audit(), [](const json& r) { return r.value("event", "") == "restart"; });
+  EXPECT_EQ(restart.value("result", ""), "success") << restart.dump();
+  EXPECT_EQ(restart.value("action", ""), "systemctl");
+  EXPECT_EQ(restart.value("exit_code", -1), 0);
+  EXPECT_EQ(restart.value("main_pid_before", 0), pid_before);
+  EXPECT_EQ(restart.value("main_pid_after", 0), pid_after);
+  EXPECT_TRUE(restart.value("main_pid_changed", false));
+
+  // 4. The exporter follows: new pid, process restarts +1. systemd's NRestarts counts only its own automatic
+  //    restarts, and a `systemctl restart` (a manual start) resets it to 0: the truth is 0 here.
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return s.exporter_metric("openclaw_gateway_pid{gateway=\"default\"}") == pid_after &&
+               process_restarts(s) == process_restarts_before + 1;
+      },
+      15s))
+      << "process_restarts_total " << process_restarts(s).value_or(-1) << ", before " << process_restarts_before;
+  EXPECT_EQ(unit_restarts(s), 0.0);
+  EXPECT_EQ(s.manager().n_restarts(kUnit), 0U);
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return s.prometheus().value("openclaw_gateway_process_restarts_total{gateway=\"default\"}") ==
+               process_restarts_before + 1;
+      },
+      10s));
+
+  // 5. The alert resolves, and Alertmanager tells the hook so.
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return !s.prometheus().firing(alertname) &&
+               first_record(s.audit(), [&](const json& r) { return is_resolved_decision(r, alertname); });
+      },
+      60s, 500ms))
+      << alertname << " did not resolve\n" << dump(s.audit());
+
+  // 6. Downtime, seen from outside.
+  m.invoked_at = *parse_rfc3339(restart.value("ts", "")) - restart.value("duration_seconds", 0.0);
+  m.to_healthy_hook = restart.value("time_to_healthy_seconds", 0.0);
+  ASSERT_TRUE(wait_until([&] { return poller.outage_ended_after(m.invoked_at).has_value(); }, 20s));
+  std::tie(m.health_lost_at, m.healthy_again_at) = *poller.outage_ended_after(m.invoked_at);
+
+  // 7. Exactly one restart: systemd, the hook's metrics and its audit log agree, and nothing more happens.
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(s.main_pid(), pid_after);
+  const auto audit = s.audit();
+  EXPECT_EQ(count_events(audit, "restart"), 1) << dump(audit);
+  EXPECT_EQ(count_decisions(audit, "restart"), 1) << dump(audit);
+  EXPECT_EQ(hook_restarts(s, "success"), 1.0);
+  EXPECT_EQ(hook_restarts(s, "failed"), 0.0);
+  // The chain in order: firing -> restart decision -> restart record -> resolved.
+  std::vector<std::string> chain;
+  const auto add = [&](const char* step) {
+    if (chain.empty() || chain.back() != step) chain.emplace_back(step);  // an HA pair delivers twice
+  };
+  for (const auto& r : audit) {
+    if (is_decision(r, "restart", alertname)) add("decided");
+    if (r.value("event", "") == "restart") add("restarted");
+    if (is_resolved_decision(r, alertname)) add("resolved");
+  }
+  EXPECT_EQ(chain, (std::vector<std::string>{"decided", "restarted", "resolved"})) << dump(audit);
+  record_measurement(m);
+}
+
+}  // namespace openclaw::e2e
