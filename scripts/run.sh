@@ -1,25 +1,9 @@
 #!/usr/bin/env bash
-# The main job: install, build, and run the exporter against the local OpenClaw gateway
-# (the systemd user unit openclaw-gateway.service, probed at http://127.0.0.1:18789).
-# Usage (as root): scripts/run.sh [extra exporter flags…]
+# The main job: the whole loop, live, on loopback (see docs/e2e.md): a leaking fixture gateway under a real systemd
+# user manager, the exporter, the restart hook, Prometheus and Alertmanager with the shipped rules at demo speed.
+# It installs what it needs, builds, prints the URLs and a live status line, shows an automated restart within about
+# two minutes and its audit record. Ctrl-C stops everything it started.
+# Usage (as root): scripts/run.sh [demo flags: --duration SECONDS, --leak-mib-per-sec X, --memory-max SIZE, …]
+# For a real gateway, see "Production" in the README (scripts/run-exporter.sh, deploy/systemd/).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-scripts/install-deps.sh
-cmake --preset release >/dev/null
-cmake --build --preset release -j "$(nproc)"
-
-exporter=build/release/exporter/openclaw-gateway-exporter
-listen=${OPENCLAW_EXPORTER_LISTEN:-127.0.0.1:9789}
-url=${OPENCLAW_GATEWAY_URL:-http://127.0.0.1:18789}
-
-if ! curl -s -o /dev/null --max-time 3 --noproxy '*' "$url/healthz"; then
-  cat <<MSG
-No OpenClaw gateway answers at $url/healthz.
-The exporter starts anyway and reports openclaw_gateway_up 0 (and failing probes) until one does.
-Start the gateway (systemctl --user start openclaw-gateway.service), or point the exporter elsewhere:
-  OPENCLAW_GATEWAY_URL=http://127.0.0.1:PORT scripts/run.sh --gateway.unit=openclaw-gateway-PROFILE.service
-MSG
-fi
-echo "Metrics: http://$listen/metrics   (Ctrl-C stops the exporter)"
-exec "$exporter" --web.listen-address="$listen" --gateway.url="$url" "$@"
+exec "$(dirname "$0")/demo.sh" "$@"
