@@ -16,7 +16,7 @@ packages=(
 
 # Peers and load tools for bench/ only: `install-deps.sh --bench`.
 if [[ ${1:-} == --bench ]]; then
-  packages+=(prometheus-process-exporter prometheus-blackbox-exporter webhook wrk hyperfine valgrind)
+  packages+=(prometheus-process-exporter prometheus-blackbox-exporter webhook wrk hyperfine valgrind linux-perf)
 fi
 
 missing=()
