@@ -170,6 +170,7 @@ Result<ProcessSample> ProcessSampler::sample(int pid) const {
   sample.resident_bytes = rss_pages * page_size_bytes();
   sample.cpu_seconds = static_cast<double>(ticks) / static_cast<double>(clock_ticks_per_second());
   sample.open_fds = fds.numbers.size();
+  sample.fd_numbers = fds.numbers;
   sample.max_fds = *max_fds;
   sample.threads = main->num_threads;
   sample.descendants = tree->size();

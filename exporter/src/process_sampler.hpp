@@ -18,6 +18,7 @@ struct ProcessSample {
   double cpu_seconds = 0;                  // user+system of the main process plus all descendants, including
                                            // reaped ones (cutime/cstime), so it does not drop when a child exits
   std::uint64_t open_fds = 0;              // entries of /proc/PID/fd
+  std::vector<int> fd_numbers;             // those entries, so that socket counting need not list them again
   std::optional<std::uint64_t> max_fds;    // soft RLIMIT_NOFILE; nullopt = unlimited
   std::uint64_t threads = 0;               // of the main process
   std::uint64_t descendants = 0;           // number of descendant processes found

@@ -153,10 +153,14 @@ std::string_view socket_method_name(SocketMethod method) {
 Result<TcpSocketCounts> count_tcp_sockets(int pid, const std::string& proc_root) {
   const auto fds = list_fds(proc_root, pid);
   if (!fds.ok()) return Result<TcpSocketCounts>::failure(fds.error());
-  auto attempt = count_via_pidfd(pid, *fds);
+  return count_tcp_sockets(pid, *fds, proc_root);
+}
+
+Result<TcpSocketCounts> count_tcp_sockets(int pid, const std::vector<int>& fds, const std::string& proc_root) {
+  auto attempt = count_via_pidfd(pid, fds);
   if (attempt.counts) return *attempt.counts;
   if (!attempt.failure.empty()) return Result<TcpSocketCounts>::failure(attempt.failure);
-  return count_via_sock_diag(proc_root, pid, *fds);
+  return count_via_sock_diag(proc_root, pid, fds);
 }
 
 Result<TcpSocketCounts> count_tcp_sockets_pidfd(int pid, const std::string& proc_root) {
