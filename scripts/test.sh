@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite from a fresh Debian 12 machine: installs what it needs, builds with warnings as errors,
-# and runs every test (unit, HTTP, real systemd user manager, real Prometheus/Alertmanager tooling).
+# The whole test suite from a fresh Debian 12 machine: installs what it needs, builds with warnings as errors, and
+# runs every test — unit, HTTP, real systemd user manager, promtool/amtool, the end-to-end loop with real Prometheus
+# and Alertmanager, and the real OpenClaw gateway (fetched from npm by scripts/fetch-openclaw.sh). Then it builds
+# again with AddressSanitizer + UndefinedBehaviorSanitizer and reruns the in-process and single-host tests there.
 # Usage (as root): scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +16,10 @@ cmake --build --preset ci -j "$jobs"
 
 echo "== tests"
 ctest --preset ci -j "$jobs"
+
+echo "== sanitizers (preset asan: address + undefined, no recovery)"
+cmake --preset asan
+cmake --build --preset asan -j "$jobs"
+# The systemd, end-to-end and real-gateway suites exercise the same code paths with real peers and take minutes;
+# they ran above. Under the sanitizers: every unit, HTTP, process and fixture test.
+ctest --preset asan -j "$jobs" -E '^(e2e|real_gateway|alerts)|_systemd_test$'
