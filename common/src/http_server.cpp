@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
@@ -96,8 +97,14 @@ std::string normalize_listen_address(std::string_view address) {
 }
 
 bool is_loopback_listen_address(std::string_view address) {
-  const std::string normalized = normalize_listen_address(address);
-  return normalized.starts_with("127.");
+  // civetweb listens on every entry of a comma list: all of them must be loopback.
+  std::size_t start = 0;
+  while (start <= address.size()) {
+    const std::size_t comma = std::min(address.find(',', start), address.size());
+    if (!normalize_listen_address(address.substr(start, comma - start)).starts_with("127.")) return false;
+    start = comma + 1;
+  }
+  return true;
 }
 
 HttpServer::HttpServer(const HttpServerOptions& options) {

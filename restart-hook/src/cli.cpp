@@ -26,12 +26,26 @@ void check_readable(const std::string& path, const char* key) {
   }
 }
 
+}  // namespace
+
+bool listens_on_loopback_only(const std::string& listen_address) {
+  std::string_view rest = listen_address;
+  for (;;) {
+    const auto comma = rest.find(',');
+    if (!is_loopback_listen_address(rest.substr(0, comma))) return false;
+    if (comma == std::string_view::npos) return true;
+    rest.remove_prefix(comma + 1);
+  }
+}
+
+namespace {
+
 int serve(const CliOptions& options) {
   const Config config = load_config_file(options.config_file);
   const Credentials credentials = load_credentials(config.auth);
   check_readable(config.tls.cert_file, "tls.cert_file");
   check_readable(config.tls.key_file, "tls.key_file");
-  if (!credentials.enabled() && !is_loopback_listen_address(options.listen_address) && !options.insecure) {
+  if (!credentials.enabled() && !listens_on_loopback_only(options.listen_address) && !options.insecure) {
     spdlog::error("refusing to listen on {} without authentication: configure auth (bearer_token_file or "
                   "basic_auth) or pass --web.insecure",
                   options.listen_address);

@@ -14,6 +14,10 @@ struct CliOptions {
   bool insecure = false;
 };
 
+// True when every address civetweb would listen on is loopback. civetweb takes a comma-separated list, and
+// "127.0.0.1:9788,0.0.0.0:9788" must not pass as loopback because it starts with "127.".
+bool listens_on_loopback_only(const std::string& listen_address);
+
 // The whole program: flags, configuration, server, workers; returns the exit code. SIGTERM/SIGINT stop it.
 int run_main(int argc, char** argv);
 

@@ -13,8 +13,6 @@ namespace {
 
 using nlohmann::json;
 
-
-
 }  // namespace
 
 Engine::Engine(const Config& config, EngineDeps deps, HookMetrics& metrics, EngineOptions options)
@@ -32,19 +30,18 @@ Engine::Engine(const Config& config, EngineDeps deps, HookMetrics& metrics, Engi
   auto loaded = store_.load();
   if (!loaded) throw std::runtime_error(loaded.error());
   state_ = std::move(loaded).value();
-  bool changed = false;
   for (auto& [name, gs] : state_.gateways) {
     if (!gs.in_progress) continue;
     // The hook died during a restart (kill -9, power loss). The restart's start is on disk, so the cooldown
     // and circuit still count it; only the "running" flag is stale.
     gs.in_progress = false;
-    changed = true;
     audit({{"event", "interrupted"}, {"gateway", name},
            {"detail", "the hook stopped during a restart; its cooldown and circuit still count it"}}, true);
     spdlog::warn("gateway {}: the previous hook process stopped during a restart", name);
   }
-  if (changed) {
-    if (auto saved = store_.save(state_); !saved) throw std::runtime_error(saved.error());
+  // Saved even when unchanged: an unwritable state_dir is a clear error now, not a 500 at the first alert.
+  if (auto saved = store_.save(state_); !saved) {
+    throw std::runtime_error(fmt::format("state_dir {} is not writable: {}", config.state_dir, saved.error()));
   }
   for (const auto& [name, gs] : state_.gateways) {
     if (gs.last_restart) metrics_.last_restart(name, static_cast<double>(to_unix_ms(*gs.last_restart)) / 1000.0);
@@ -109,60 +106,84 @@ json Engine::audit_record(const Decision& decision, const Alert* alert) const {
   return record;
 }
 
-// Caller holds mutex_. Persists `next`, then the audit records, and only then makes `next` current.
-Status Engine::record(const std::vector<Decision>& decisions, const Alert* alert, PolicyState next, bool durable) {
-  bool changed = false;
-  for (const auto& d : decisions) changed |= d.records_dedupe || d.action != Action::kNone || d.opens_circuit;
-  changed |= alert == nullptr;  // decisions about pending restarts always change it
-  if (changed) {
-    if (auto saved = store_.save(next); !saved) return saved;
+// Caller holds mutex_. Persists `next` (when set), then the audit records — fsync'd once, after the last line,
+// when something will run — and only then makes `next` current.
+Status Engine::record(const std::vector<Decided>& decided, std::optional<PolicyState> next, bool durable) {
+  if (next) {
+    if (auto saved = store_.save(*next); !saved) return saved;
   }
-  for (const auto& d : decisions) {
-    json entry = audit_record(d, alert);
-    if (auto written = audit_.append(std::move(entry), durable); !written) {
-      if (changed) (void)store_.save(state_);  // undo: nothing may run that the audit log does not show
+  for (std::size_t i = 0; i < decided.size(); ++i) {
+    const Decision& d = decided[i].decision;
+    const bool last = i + 1 == decided.size();
+    if (auto written = audit_.append(audit_record(d, decided[i].alert), durable && last); !written) {
+      if (next) (void)store_.save(state_);  // undo: nothing may run that the audit log does not show
       return written;
     }
     metrics_.decision(d.gateway, to_string(d.action), d.reason);
   }
-  state_ = std::move(next);
+  if (next) state_ = std::move(*next);
   return Ok{};
 }
 
+// Measured outside the lock (a PromQL query may take seconds), once per gateway and payload, and only for
+// alerts that could start a scheduled restart now.
+std::map<std::string, std::optional<bool>> Engine::observe_busy(const WebhookPayload& payload) {
+  std::vector<const GatewayConfig*> wanted;
+  {
+    std::lock_guard lock(mutex_);
+    const TimePoint now = deps_.clock.now();
+    for (const Alert& alert : payload.alerts) {
+      const GatewayConfig* gw = wants_busy_observation(alert, config_, state_, now);
+      if (gw != nullptr && std::find(wanted.begin(), wanted.end(), gw) == wanted.end()) wanted.push_back(gw);
+    }
+  }
+  std::map<std::string, std::optional<bool>> busy;
+  for (const GatewayConfig* gw : wanted) busy[gw->name] = deps_.busy.busy(*gw, config_.policy.busy);
+  return busy;
+}
+
+// One payload is decided as a whole: alerts see the decisions of the alerts before them, and the state is
+// saved (and the audit log fsync'd) once per payload, not once per alert.
 Result<std::vector<json>> Engine::handle(const WebhookPayload& payload) {
-  std::vector<json> out;
-  for (const Alert& alert : payload.alerts) {
-    Observations observed;
-    observed.dry_run = options_.dry_run;
-    if (wants_busy_observation(alert, config_, deps_.clock.now())) {
-      for (const auto& gw : config_.gateways) {  // measured outside the lock: it may take a while
-        if (gw.match.matches(alert.labels)) {
-          observed.busy = deps_.busy.busy(gw, config_.policy.busy);
+  const auto busy = observe_busy(payload);
+  std::vector<Decided> decided;
+  std::vector<RestartSubmission> restarts;
+  {
+    std::lock_guard lock(mutex_);
+    const TimePoint now = deps_.clock.now();
+    std::optional<PolicyState> next;  // copied on the first change: a duplicate storm copies nothing
+    bool durable = false;
+    for (const Alert& alert : payload.alerts) {
+      Observations observed;
+      observed.dry_run = options_.dry_run;
+      for (const auto& gw : config_.gateways) {
+        if (const auto it = busy.find(gw.name); it != busy.end() && gw.match.matches(alert.labels)) {
+          observed.busy = it->second;
           break;
         }
       }
+      for (Decision& d : decide(alert, config_, next ? *next : state_, now, observed)) {
+        if (changes_state(d)) {
+          if (!next) next = state_;
+          apply_decision(d, dedupe_key(d.gateway, alert), *next, config_.policy, now);
+        }
+        durable |= d.action != Action::kNone || d.opens_circuit;
+        if (d.action == Action::kRestart) restarts.push_back({d.gateway, {*d.rule, dedupe_key(d.gateway, alert)}});
+        decided.push_back({std::move(d), &alert});
+      }
     }
-    std::lock_guard lock(mutex_);
-    const TimePoint now = deps_.clock.now();
-    const auto decisions = decide(alert, config_, state_, now, observed);
-    PolicyState next = state_;
-    bool durable = false;
-    for (const auto& d : decisions) {
-      apply_decision(d, d.gateway.empty() ? "" : dedupe_key(d.gateway, alert), next, config_.policy, now);
-      durable |= d.action != Action::kNone || d.opens_circuit;
-    }
-    if (auto recorded = record(decisions, &alert, std::move(next), durable); !recorded) {
+    if (auto recorded = record(decided, std::move(next), durable); !recorded) {
       spdlog::error("cannot record a decision, refusing to act: {}", recorded.error());
       return Result<std::vector<json>>::failure(recorded.error());
     }
-    for (const auto& d : decisions) {
-      out.push_back(audit_record(d, nullptr));
-      if (d.action == Action::kRestart) workers_.at(d.gateway)->submit({*d.rule, dedupe_key(d.gateway, alert)});
-    }
-    if (std::any_of(decisions.begin(), decisions.end(), [](const Decision& d) { return d.opens_circuit; })) {
+    for (auto& [gateway, job] : restarts) workers_.at(gateway)->submit(std::move(job));
+    if (std::any_of(decided.begin(), decided.end(), [](const Decided& d) { return d.decision.opens_circuit; })) {
       update_circuit_gauges();
     }
   }
+  std::vector<json> out;
+  out.reserve(decided.size());
+  for (const auto& d : decided) out.push_back(audit_record(d.decision, nullptr));
   return out;
 }
 
@@ -218,7 +239,7 @@ void Engine::tick(const std::string& name, std::stop_token stop) {
     if (decision->action == Action::kDefer && gs.pending && decision->reason == gs.pending->last_reason) return;
     PolicyState next = state_;
     apply_decision(*decision, "", next, config_.policy, now);
-    if (auto recorded = record({*decision}, nullptr, std::move(next), decision->action == Action::kRestart);
+    if (auto recorded = record({{*decision, nullptr}}, std::move(next), decision->action == Action::kRestart);
         !recorded) {
       spdlog::error("gateway {}: cannot record the pending restart's decision: {}", name, recorded.error());
       return;

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -62,8 +63,17 @@ class Engine {
   bool dry_run() const { return options_.dry_run; }
 
  private:
+  struct Decided {
+    Decision decision;
+    const Alert* alert;  // nullptr for a decision about a pending restart
+  };
+  struct RestartSubmission {
+    std::string gateway;
+    RestartJob job;
+  };
   const GatewayConfig& gateway(const std::string& name) const;
-  Status record(const std::vector<Decision>& decisions, const Alert* alert, PolicyState next, bool durable);
+  std::map<std::string, std::optional<bool>> observe_busy(const WebhookPayload& payload);
+  Status record(const std::vector<Decided>& decided, std::optional<PolicyState> next, bool durable);
   nlohmann::json audit_record(const Decision& decision, const Alert* alert) const;
   void execute(const std::string& gateway, const RestartJob& job, std::stop_token stop);
   bool attempt(const GatewayConfig& gw, const RuleConfig& rule, int number, std::stop_token stop);

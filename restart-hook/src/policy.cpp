@@ -16,6 +16,16 @@ bool in_cooldown(const GatewayState& state, const PolicyConfig& policy, TimePoin
   return state.last_restart && now < *state.last_restart + policy.cooldown;
 }
 
+// Inserts or extends an entry, then keeps the map within kMaxDedupeEntries by dropping the entry closest to
+// expiry (a linear scan, only when the map is full: cheaper than a second index on every insert).
+void remember(std::map<std::string, TimePoint>& dedupe, const std::string& key, TimePoint expiry) {
+  dedupe[key] = expiry;
+  while (dedupe.size() > kMaxDedupeEntries) {
+    dedupe.erase(std::min_element(dedupe.begin(), dedupe.end(),
+                                  [](const auto& a, const auto& b) { return a.second < b.second; }));
+  }
+}
+
 Decision make(const std::string& gateway, std::optional<std::size_t> rule, Action action, const char* why) {
   Decision decision;
   decision.gateway = gateway;
@@ -54,10 +64,23 @@ Decision decide_for_gateway(const Alert& alert, const GatewayConfig& gateway, st
   static const GatewayState kFresh;
   const auto found = state.gateways.find(gateway.name);
   const GatewayState& gs = found == state.gateways.end() ? kFresh : found->second;
-  if (alert.status != "firing") return make(gateway.name, rule_index, Action::kNone, reason::kResolved);
-  if (const auto seen = state.dedupe.find(dedupe_key(gateway.name, alert));
-      seen != state.dedupe.end() && now < seen->second) {
-    return make(gateway.name, rule_index, Action::kNone, reason::kDuplicate);
+  const auto seen = state.dedupe.find(dedupe_key(gateway.name, alert));
+  const bool known = seen != state.dedupe.end() && now < seen->second;
+  const auto grace = resolved_dedupe_grace(policy);
+  if (alert.status != "firing") {
+    Decision resolved = make(gateway.name, rule_index, Action::kNone, reason::kResolved);
+    resolved.releases_dedupe = known && seen->second > now + grace;
+    return resolved;
+  }
+  if (known) {
+    // Alertmanager re-sends a firing alert every repeat_interval for as long as it fires: a delivery in the
+    // second half of the entry's life extends it, so a long-firing alert stays a duplicate (persisted at most
+    // twice per ttl, not per delivery). An entry within `grace` of expiry was released by its resolution (or
+    // not seen for most of a ttl): a late copy does not bring it back.
+    const auto left = seen->second - now;
+    Decision duplicate = make(gateway.name, rule_index, Action::kNone, reason::kDuplicate);
+    duplicate.records_dedupe = left < policy.dedupe_ttl / 2 && left > grace;
+    return duplicate;
   }
   Decision decision = make(gateway.name, rule_index, Action::kNone, reason::kInProgressCoalesced);
   decision.records_dedupe = true;
@@ -77,6 +100,10 @@ Decision decide_for_gateway(const Alert& alert, const GatewayConfig& gateway, st
 }
 
 }  // namespace
+
+std::chrono::milliseconds resolved_dedupe_grace(const PolicyConfig& policy) {
+  return std::min(kResolvedDedupeGrace, policy.dedupe_ttl / 4);
+}
 
 const char* to_string(Action action) {
   switch (action) {
@@ -135,11 +162,21 @@ std::optional<Decision> decide_pending(const std::string& gateway, const Gateway
               observed.dry_run ? reason::kDryRun : reason::kExecuted);
 }
 
+bool changes_state(const Decision& decision) {
+  return !decision.gateway.empty() && (decision.records_dedupe || decision.releases_dedupe ||
+                                       decision.opens_circuit || decision.action != Action::kNone);
+}
+
 void apply_decision(const Decision& decision, const std::string& key, PolicyState& state, const PolicyConfig& policy,
                     TimePoint now) {
   if (decision.gateway.empty()) return;
+  if (!key.empty()) {
+    if (decision.records_dedupe) remember(state.dedupe, key, now + policy.dedupe_ttl);
+    if (decision.releases_dedupe) state.dedupe[key] = now + resolved_dedupe_grace(policy);
+  }
+  // An alert that neither acts nor opens the circuit changes the dedupe map only.
+  if (!key.empty() && decision.action == Action::kNone && !decision.opens_circuit) return;
   GatewayState& gs = state.gateways[decision.gateway];
-  if (decision.records_dedupe && !key.empty()) state.dedupe[key] = now + policy.dedupe_ttl;
   if (decision.opens_circuit) gs.circuit_opened_at = now;
   switch (decision.action) {
     case Action::kRestart:
@@ -164,12 +201,23 @@ void reset_circuit(GatewayState& state, TimePoint now) {
   state.circuit_reset_at = now;
 }
 
-bool wants_busy_observation(const Alert& alert, const Config& config, TimePoint now) {
-  if (!config.policy.busy.enabled() || alert.status != "firing") return false;
+const GatewayConfig* wants_busy_observation(const Alert& alert, const Config& config, const PolicyState& state,
+                                            TimePoint now) {
+  if (!config.policy.busy.enabled() || alert.status != "firing") return nullptr;
   std::size_t index = 0;
   const RuleConfig* rule = first_matching_rule(alert, config, index);
-  return rule != nullptr && rule->urgency == Urgency::kScheduled &&
-         in_any_window(config.policy.low_traffic_windows, now);
+  if (rule == nullptr || rule->urgency != Urgency::kScheduled || !in_any_window(config.policy.low_traffic_windows, now)) {
+    return nullptr;
+  }
+  for (const auto& gateway : config.gateways) {
+    if (!gateway.match.matches(alert.labels)) continue;
+    const auto seen = state.dedupe.find(dedupe_key(gateway.name, alert));
+    if (seen != state.dedupe.end() && now < seen->second) continue;
+    const auto gs = state.gateways.find(gateway.name);
+    if (gs != state.gateways.end() && (gs->second.in_progress || gs->second.pending)) continue;
+    return &gateway;
+  }
+  return nullptr;
 }
 
 }  // namespace openclaw::hook

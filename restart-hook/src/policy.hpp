@@ -41,6 +41,7 @@ struct Decision {
   std::string reason;
   bool opens_circuit = false;       // this refusal is the one that opens the circuit
   bool records_dedupe = false;      // the alert has been served: later deliveries are duplicates
+  bool releases_dedupe = false;     // the alert resolved: its dedupe entry only needs to outlive late deliveries
   std::optional<TimePoint> not_before;  // kDefer outside a window: when the next window opens
 };
 
@@ -59,14 +60,26 @@ std::vector<Decision> decide(const Alert& alert, const Config& config, const Pol
 std::optional<Decision> decide_pending(const std::string& gateway, const GatewayState& state,
                                        const PolicyConfig& policy, TimePoint now, const Observations& observed);
 
-// True when the caller should measure `busy` before calling decide() for this alert: a scheduled rule
-// targets a gateway inside a window and a busy check is configured. Pure.
-bool wants_busy_observation(const Alert& alert, const Config& config, TimePoint now);
+// The gateway whose load the caller should measure before calling decide() for this alert, or nullptr: only
+// when a scheduled rule would restart a gateway inside a window with a busy check configured — never for a
+// duplicate, a coalesced or a resolved alert, so a storm of redeliveries never reads /proc or asks Prometheus. Pure.
+const GatewayConfig* wants_busy_observation(const Alert& alert, const Config& config, const PolicyState& state,
+                                            TimePoint now);
+
+// The persisted dedupe map is bounded: beyond this many entries the one closest to expiry is forgotten first
+// (cooldown and circuit still stand behind a forgotten entry).
+inline constexpr std::size_t kMaxDedupeEntries = 10'000;
+// How long a resolved alert's entry is still kept: an HA peer's late copy of the firing notification.
+inline constexpr std::chrono::milliseconds kResolvedDedupeGrace{3600'000};
+// kResolvedDedupeGrace, or a quarter of dedupe_ttl when that is shorter.
+std::chrono::milliseconds resolved_dedupe_grace(const PolicyConfig& policy);
 
 // How a decision changes the state (the only writer of PolicyState besides finishing a restart and a circuit
 // reset). `key` is dedupe_key(gateway, alert), or "" for a decision about a pending restart. Pure.
 void apply_decision(const Decision& decision, const std::string& key, PolicyState& state, const PolicyConfig& policy,
                     TimePoint now);
+// True when applying the decision changes PolicyState (and so must be persisted before anyone is told).
+bool changes_state(const Decision& decision);
 // An operator's reset: the circuit closes and earlier restarts stop counting towards max_restarts.
 void reset_circuit(GatewayState& state, TimePoint now);
 

@@ -42,6 +42,11 @@ int decode_status(int status) {
 // Everything the child needs is prepared before fork(): after it, only async-signal-safe calls.
 [[noreturn]] void exec_child(const std::string& program, char* const* argv, char* const* envp, int out_fd) {
   ::setpgid(0, 0);
+  // The hook blocks SIGTERM/SIGINT in every thread (they are sigwait()ed) and execve keeps the mask: unblocked
+  // here, or `systemctl` and a configured command could not be stopped by SIGTERM.
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
   const int devnull = ::open("/dev/null", O_RDONLY);
   if (devnull >= 0) ::dup2(devnull, 0);
   ::dup2(out_fd, 1);
@@ -81,6 +86,8 @@ ProcessResult ForkExecRunner::run(const std::vector<std::string>& args, std::chr
     return result;
   }
   if (pid == 0) exec_child(program, argv.data(), envp.data(), write_end.get());
+  // Also from the parent: otherwise a timeout that fires before the child ran setpgid() would miss the group.
+  ::setpgid(pid, pid);
   write_end.reset();
 
   const auto deadline = started + timeout;

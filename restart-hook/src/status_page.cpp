@@ -6,25 +6,70 @@
 namespace openclaw::hook {
 namespace {
 
+// Length of the well-formed UTF-8 sequence at text[i] (no overlongs, no surrogates, at most U+10FFFF), 0 if none.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    n = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    n = 3;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    n = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > text.size() || byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+// Everything shown comes from alerts or the audit log: markup characters become entities, and bytes that are
+// not well-formed UTF-8 (or are control characters) become U+FFFD, so the page is always valid text.
 std::string escape_html(std::string_view text) {
   std::string out;
-  for (const char c : text) {
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    const std::size_t n = utf8_sequence_length(text, i);
+    if (n == 0 || (n == 1 && static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n')) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      i += n == 0 ? 1 : n;
+      continue;
+    }
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&#39;"; break;
-      default: out += c;
+      default: out.append(text.substr(i, n));
     }
+    i += n;
   }
   return out;
 }
 
+std::string field_text(const nlohmann::json& value) {
+  if (value.is_null()) return "";
+  return escape_html(value.is_string() ? value.get_ref<const std::string&>()
+                                       : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 std::string field(const nlohmann::json& record, const char* key) {
+  if (!record.is_object()) return "";
   const auto it = record.find(key);
-  if (it == record.end() || it->is_null()) return "";
-  return escape_html(it->is_string() ? it->get<std::string>() : it->dump());
+  return it == record.end() ? "" : field_text(*it);
 }
 
 }  // namespace
@@ -50,13 +95,12 @@ std::string render_index(const Config& config, bool dry_run, const std::vector<n
   html += "</ul><h2>Last decisions</h2><table border=\"1\"><tr><th>time</th><th>event</th><th>gateway</th>"
           "<th>decision</th><th>reason / result</th><th>alert</th></tr>";
   for (auto it = decisions.rbegin(); it != decisions.rend(); ++it) {
-    const auto alert = it->find("alert");
-    const std::string alertname = alert != it->end() && alert->contains("labels") && (*alert)["labels"].contains("alertname")
-                                      ? escape_html((*alert)["labels"]["alertname"].get<std::string>())
-                                      : "";
+    // Records read back from audit.log may have any shape: look, never assume (a throw here would be a 500).
+    const auto alertname = nlohmann::json::json_pointer("/alert/labels/alertname");
+    const std::string alert = it->is_object() && it->contains(alertname) ? field_text(it->at(alertname)) : "";
     html += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
                         field(*it, "ts"), field(*it, "event"), field(*it, "gateway"), field(*it, "decision"),
-                        field(*it, "reason"), field(*it, "result"), alertname);
+                        field(*it, "reason"), field(*it, "result"), alert);
   }
   return html + "</table><p><a href=\"/api/v1/decisions\">as JSON</a> · <a href=\"/metrics\">metrics</a></p>"
                 "</body></html>\n";

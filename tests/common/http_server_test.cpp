@@ -69,6 +69,8 @@ TEST(HttpServer, NormalisesListenAddresses) {
   EXPECT_TRUE(is_loopback_listen_address("localhost:9788"));
   EXPECT_FALSE(is_loopback_listen_address(":9788"));
   EXPECT_FALSE(is_loopback_listen_address("10.0.0.1:9788"));
+  EXPECT_TRUE(is_loopback_listen_address("127.0.0.1:1,127.0.0.2:2"));
+  EXPECT_FALSE(is_loopback_listen_address("127.0.0.1:9788,0.0.0.0:9789"));
 }
 
 TEST(HttpServer, ServesOnAPortChosenAtRunTimeAndLimitsBodies) {

@@ -1,68 +1,12 @@
 // The hook's HTTP surface in-process on 127.0.0.1:0, with real payloads captured from Alertmanager 0.25, hostile
 // ones, and the engine behind it (fake process runner and health checker; the real ones are tested elsewhere).
-#include <gtest/gtest.h>
-
 #include <future>
 #include <thread>
 
-#include "engine.hpp"
-#include "fakes.hpp"
-#include "hook_server.hpp"
-#include "hook_test_util.hpp"
-#include "test_support.hpp"
+#include "hook_http_fixture.hpp"
 
 namespace openclaw::hook {
 namespace {
-
-using namespace std::chrono_literals;
-namespace t = openclaw::testing;
-
-std::string fixture(const std::string& name) {
-  return t::read_file(t::source_dir() + "/tests/restart_hook/fixtures/" + name);
-}
-
-class HookHttpTest : public ::testing::Test {
- protected:
-  void SetUp() override { start(); }
-
-  void start(const std::string& extra_yaml = "", const std::string& policy_override = "") {
-    t::write_file(dir.file("token"), "s3cret-token\n");
-    t::write_file(dir.file("password"), "capture-password\n");
-    std::string yaml = testing::example_config_yaml(dir.file("state")) +
-                       "auth: {bearer_token_file: " + dir.file("token") +
-                       ", basic_auth: {username: alertmanager, password_file: " + dir.file("password") + "}}\n" +
-                       extra_yaml;
-    if (!policy_override.empty()) yaml.replace(yaml.find("  verify_timeout: 60s"), std::string("  verify_timeout: 60s").size(), policy_override);
-    config = std::make_unique<Config>(parse_config(yaml));
-    metrics = std::make_unique<HookMetrics>(std::vector<std::string>{"default"});
-    engine = std::make_unique<Engine>(*config, EngineDeps{clock, runner, health, busy}, *metrics,
-                                      EngineOptions{.dry_run = false, .tick_interval = 50ms,
-                                                    .verify_poll_interval = 10ms});
-    server = std::make_unique<HookServer>(*config, "127.0.0.1:0", *engine, *metrics,
-                                          load_credentials(config->auth));
-    base = "http://127.0.0.1:" + std::to_string(server->port());
-  }
-
-  t::HttpResponse post(const std::string& body, std::vector<std::string> headers = {kBearer}) {
-    headers.push_back("Content-Type: application/json");
-    return t::http_request("POST", base + "/alerts", body, headers);
-  }
-  void wait_idle() { ASSERT_TRUE(t::wait_until([&] { return engine->idle(); }, 10s)); }
-  std::size_t restarts() const { return runner.calls().size(); }
-  std::string metric_text() const { return MetricsHandler({metrics->registry()}).render(); }
-
-  static constexpr const char* kBearer = "Authorization: Bearer s3cret-token";
-  t::TempDir dir;
-  testing::FakeClock clock{testing::utc("2026-03-10T10:00:00Z")};
-  testing::FakeRunner runner;
-  testing::FakeHealth health;
-  testing::FakeBusy busy;
-  std::unique_ptr<Config> config;
-  std::unique_ptr<HookMetrics> metrics;
-  std::unique_ptr<Engine> engine;
-  std::unique_ptr<HookServer> server;
-  std::string base;
-};
 
 TEST_F(HookHttpTest, RealFiringPayloadRestartsTheMatchingGatewayOnce) {
   const auto response = post(fixture("am025-firing.json"));
@@ -172,7 +116,20 @@ INSTANTIATE_TEST_SUITE_P(
         Refused{"delete_method", "DELETE", "/alerts", "", kAuth, 405},
         Refused{"unauthenticated_decisions", "GET", "/api/v1/decisions", "", {}, 401},
         Refused{"unauthenticated_reset", "POST", "/api/v1/circuit/reset?gateway=default", "", {}, 401},
-        Refused{"unknown_path", "GET", "/nope", "", kAuth, 404}),
+        Refused{"unknown_path", "GET", "/nope", "", kAuth, 404},
+        // Auth cannot be side-stepped by method, case, encoding or dot segments: every path but /healthz asks.
+        Refused{"head_unauthenticated", "HEAD", "/api/v1/decisions", "", {}, 401},
+        Refused{"options_unauthenticated", "OPTIONS", "/alerts", "", {}, 401},
+        Refused{"head_method", "HEAD", "/alerts", "", kAuth, 405},
+        Refused{"options_method", "OPTIONS", "/alerts", "", kAuth, 405},
+        Refused{"encoded_path", "POST", "/%61lerts", kFiring, {}, 401},
+        Refused{"upper_case_path", "POST", "/ALERTS", kFiring, {}, 401},
+        Refused{"trailing_slash", "POST", "/alerts/", kFiring, {}, 401},
+        Refused{"encoded_dot_segments_from_healthz", "POST", "/healthz/%2e%2e/alerts", kFiring, {}, 401},
+        Refused{"double_slash", "POST", "//alerts", kFiring, {}, 401},
+        Refused{"lower_case_scheme_empty_bearer", "POST", "/alerts", kFiring, {"Authorization: bearer "}, 401},
+        Refused{"token_prefix", "POST", "/alerts", kFiring, {"Authorization: Bearer s3cret"}, 401},
+        Refused{"token_with_suffix", "POST", "/alerts", kFiring, {"Authorization: Bearer s3cret-token2"}, 401}),
     [](const ::testing::TestParamInfo<Refused>& param_info) { return std::string(param_info.param.name); });
 
 TEST_F(HookHttpTest, AlertContentsNeverReachArgv) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "hook_test_util.hpp"
+#include "state_store.hpp"
 
 namespace openclaw::hook {
 namespace {
@@ -28,6 +29,7 @@ class PolicyTest : public ::testing::Test {
     return decisions.at(0);
   }
   void finish(const std::string& gateway = "default") { state.gateways[gateway].in_progress = false; }
+  void prune_like_the_worker(TimePoint now) { prune_state(state, now, config.policy.window); }
   int restarts_started(const std::string& gateway = "default") {
     return static_cast<int>(state.gateways[gateway].restarts.size());
   }
@@ -122,11 +124,62 @@ TEST_F(PolicyTest, HundredDeliveriesOfOneAlertRestartOnce) {
   EXPECT_EQ(restarts, 1);
 }
 
-TEST_F(PolicyTest, DedupeEntryExpiresAfterTtl) {
+TEST_F(PolicyTest, DedupeEntryExpiresTtlAfterTheLastDelivery) {
   deliver_one(firing("OpenClawGatewayDown"), t0);
   finish();
-  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown"), t0 + 24h - 1ms).reason, "duplicate");
-  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown"), t0 + 24h).reason, "executed");
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown"), t0 + 20h).reason, "duplicate");  // extends it to 44h
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown"), t0 + 40h).reason, "duplicate");  // to 64h
+  // Within the last hour an entry is not extended (it may have been released by a resolution).
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown"), t0 + 64h - 1ms).reason, "duplicate");
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown"), t0 + 64h).reason, "executed");
+}
+
+TEST_F(PolicyTest, LongFiringAlertResentEveryRepeatIntervalActsOnlyOnce) {
+  int restarts = 0;
+  for (auto at = t0; at < t0 + 7 * 24h; at += 4h) {  // Alertmanager's default repeat_interval, for a week
+    const Decision d = deliver_one(firing("OpenClawGatewayDown"), at);
+    restarts += d.action == Action::kRestart ? 1 : 0;
+    finish();
+  }
+  EXPECT_EQ(restarts, 1);
+}
+
+TEST_F(PolicyTest, DuplicatesExtendTheEntryOnlyTwicePerTtlSoAStormWritesNothing) {
+  deliver_one(firing("OpenClawGatewayDown"), t0);
+  EXPECT_FALSE(deliver_one(firing("OpenClawGatewayDown"), t0 + 1s).records_dedupe);
+  EXPECT_FALSE(deliver_one(firing("OpenClawGatewayDown"), t0 + 12h - 1ms).records_dedupe);
+  EXPECT_TRUE(deliver_one(firing("OpenClawGatewayDown"), t0 + 12h + 1ms).records_dedupe);
+  EXPECT_FALSE(deliver_one(firing("OpenClawGatewayDown"), t0 + 12h + 2ms).records_dedupe);
+}
+
+TEST_F(PolicyTest, ResolvedAlertKeepsItsEntryOnlyForLateCopies) {
+  const Alert alert = firing("OpenClawGatewayDown");
+  deliver_one(alert, t0);
+  finish();
+  Alert resolved = alert;
+  resolved.status = "resolved";
+  const Decision r = deliver_one(resolved, t0 + 10min);
+  EXPECT_EQ(r.reason, "resolved");
+  EXPECT_TRUE(r.releases_dedupe);
+  EXPECT_EQ(state.dedupe.at(dedupe_key("default", alert)), t0 + 10min + 1h);
+  EXPECT_EQ(deliver_one(alert, t0 + 40min).reason, "duplicate");  // an HA peer's late firing copy
+  EXPECT_EQ(state.dedupe.at(dedupe_key("default", alert)), t0 + 10min + 1h);  // not extended again
+  prune_like_the_worker(t0 + 10min + 1h);
+  EXPECT_TRUE(state.dedupe.empty());
+  // A resolved alert that was never served changes nothing.
+  EXPECT_FALSE(deliver_one(resolved, t0 + 2h).releases_dedupe);
+  EXPECT_TRUE(state.dedupe.empty());
+}
+
+TEST_F(PolicyTest, DedupeMapIsBoundedDroppingTheEntryClosestToExpiry) {
+  for (std::size_t i = 0; i <= kMaxDedupeEntries; ++i) {
+    deliver(firing("OpenClawGatewayDown", "default", "fp" + std::to_string(i)),
+            t0 + std::chrono::milliseconds(i));
+  }
+  EXPECT_EQ(state.dedupe.size(), kMaxDedupeEntries);
+  EXPECT_FALSE(state.dedupe.contains(dedupe_key("default", firing("OpenClawGatewayDown", "default", "fp0"))));
+  EXPECT_TRUE(state.dedupe.contains(dedupe_key("default", firing("OpenClawGatewayDown", "default", "fp1"))));
+  EXPECT_EQ(restarts_started(), 1);  // the first restarted; the rest coalesced into it
 }
 
 TEST_F(PolicyTest, AlertsDuringARestartCoalesceIntoIt) {
@@ -246,9 +299,15 @@ TEST_F(PolicyTest, PendingRestartIsDroppedWhenTheCircuitIsOpen) {
 TEST_F(PolicyTest, BusyGatewayDefersAScheduledRestartAtMostMaxDefer) {
   config.policy.busy.max_connections = 10;
   const TimePoint in_window = utc("2026-03-10T12:05:00Z");
-  EXPECT_TRUE(wants_busy_observation(firing("OpenClawGatewayUptimeHigh"), config, in_window));
-  EXPECT_FALSE(wants_busy_observation(firing("OpenClawGatewayDown"), config, in_window));
+  EXPECT_EQ(wants_busy_observation(firing("OpenClawGatewayUptimeHigh"), config, state, in_window),
+            &config.gateways[0]);
+  EXPECT_EQ(wants_busy_observation(firing("OpenClawGatewayDown"), config, state, in_window), nullptr);
+  EXPECT_EQ(wants_busy_observation(firing("OpenClawGatewayUptimeHigh", "other"), config, state, in_window), nullptr);
   const Decision d = deliver_one(firing("OpenClawGatewayUptimeHigh"), in_window, {.busy = true});
+  // Its redeliveries (and other alerts that would only coalesce) measure nothing: a storm never reads /proc.
+  EXPECT_EQ(wants_busy_observation(firing("OpenClawGatewayUptimeHigh"), config, state, in_window + 1s), nullptr);
+  EXPECT_EQ(wants_busy_observation(firing("OpenClawGatewayUptimeHigh", "default", "fp9"), config, state, in_window),
+            nullptr);
   EXPECT_EQ(d.action, Action::kDefer);
   EXPECT_EQ(d.reason, "busy_deferred");
   config.policy.busy.max_defer = 20min;
