@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "proc_truth.hpp"
+#include "process_tree.hpp"
 #include "scrape.hpp"
 #include "test_support.hpp"
 
@@ -17,23 +18,6 @@ using namespace std::chrono_literals;
 namespace {
 
 std::string exporter_path() { return binary_dir() + "/exporter/openclaw-gateway-exporter"; }
-
-std::vector<int> tree(int pid) {
-  std::vector<int> out{pid};
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    std::istringstream children(read_file("/proc/" + std::to_string(out[i]) + "/task/" + std::to_string(out[i]) +
-                                          "/children"));
-    int child = 0;
-    while (children >> child) out.push_back(child);
-  }
-  return out;
-}
-
-double tree_rss_bytes(int pid) {
-  double total = 0;
-  for (int p : tree(pid)) total += static_cast<double>(proc_status_field(p, "VmRSS")) * 1024;
-  return total;
-}
 
 std::string series(const std::string& name, const std::string& labels) { return name + "{" + labels + "}"; }
 

@@ -70,6 +70,9 @@
 // tests/fixture_gateway/CMakeLists.txt). Each run gets its own manager, scratch HOME and cgroup subtree, so such
 // tests may run in parallel. Inside, UserManager::available() is true.
 //
+// process_tree.hpp: a process and its descendants, their summed RSS, socket states from `ss`.
+// scrape.hpp: an exporter's /metrics as a map for assertions (include it directly; test-only parsing).
+//
 // The fixture gateway (tests/fixture_gateway/, binary at fixture_gateway_path()) imitates the real gateway with
 // controllable degradation: flags in tests/fixture_gateway/fixture_options.hpp, paths in gateway_endpoints.hpp,
 // the /__fixture/ control API in control_api.hpp, the exact socket-count rules in socket_hog.hpp, signals in
@@ -81,5 +84,6 @@
 #include "paths.hpp"
 #include "proc_truth.hpp"
 #include "process.hpp"
+#include "process_tree.hpp"
 #include "user_manager.hpp"
 #include "websocket_client.hpp"
