@@ -10,18 +10,6 @@
 
 namespace openclaw::exporter {
 
-UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = other.release();
-  }
-  return *this;
-}
-
-UniqueFd::~UniqueFd() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
 void DirCloser::operator()(DIR* dir) const noexcept { ::closedir(dir); }
 
 std::string errno_text(int error) {

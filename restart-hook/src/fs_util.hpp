@@ -3,6 +3,7 @@
 #include <string>
 
 #include "result.hpp"
+#include "unique_fd.hpp"
 
 namespace openclaw::hook {
 
@@ -12,33 +13,5 @@ Status write_file_atomically(const std::string& path, const std::string& content
 
 // Creates the directory (and parents) with mode 0700 when missing.
 Status ensure_directory(const std::string& path);
-
-// An fd that closes itself.
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() { reset(); }
-  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = other.release();
-    }
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  int get() const { return fd_; }
-  int release() {
-    const int fd = fd_;
-    fd_ = -1;
-    return fd;
-  }
-  void reset(int fd = -1);
-
- private:
-  int fd_ = -1;
-};
 
 }  // namespace openclaw::hook
