@@ -8,7 +8,7 @@
 - runbook_url ends in /<AlertName>.md and docs/runbooks/<AlertName>.md exists; no runbook without an alert;
 - every metric name in the rules is a known one (tests/alerts/known_metrics.txt);
 - every alertname in an inhibit rule is a real alert, and the scheduled route is restricted by active_time_intervals;
-- routing, with `amtool config routes test --verify.receivers`: restart alerts -> openclaw-restart-hook, everything
+- routing, with `amtool config routes test` (its answer compared here): restart alerts -> openclaw-restart-hook, everything
   else (and a restart alert with an unknown urgency) -> human-oncall-REPLACE-ME.
 The rules file is the generator's own output, so its fixed layout is parsed with regular expressions (stdlib only).
 """

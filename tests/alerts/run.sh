@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # One ctest entry per check of the alerting, dashboard and deployment files (tests/alerts/CMakeLists.txt).
 #   bash tests/alerts/run.sh CHECK        CHECK: see the case below; OPENCLAW_SOURCE_DIR defaults to the repo root.
-# Each check fails on a broken input; tests/alerts/run.sh self_test proves that for the checks that are cheap to break.
+# A check that cannot fail proves nothing. Where the verdict comes from a checker of ours or from our reading of a
+# tool's output (generated_up_to_date, generator_overrides, alert_contract, dashboards, systemd_units,
+# hook_example_config), the same check, after passing the real files, also feeds that checker deliberately broken
+# inputs (copies in the scratch dir, bad --set values) and fails unless each one is rejected; alert_contract,
+# dashboards and systemd_units also require the expected reason in its output (`broken`, `rejects` below). The other
+# checks relay the verdict of promtool, amtool or docker-compose on the real files; nothing of ours to break there.
 set -euo pipefail
 src=${OPENCLAW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src"
@@ -11,6 +16,156 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 need() { command -v "$1" >/dev/null || { echo "$1 not found: install Debian package $2 (scripts/install-deps.sh)" >&2; exit 1; }; }
+
+# --- negative cases -----------------------------------------------------------------------------------------------
+# broken SRC DST SED-ARGS...: DST is SRC edited by sed; dies if the edit no longer changes anything (update the case).
+broken() {
+  local src=$1 dst=$2; shift 2
+  sed "$@" "$src" >"$dst"
+  if cmp -s "$src" "$dst"; then echo "negative case: sed $* no longer changes $src: update the case" >&2; exit 1; fi
+}
+
+# rejects REASON COMMAND...: COMMAND must exit non-zero and print REASON (a fixed string) on stdout or stderr.
+rejects() {
+  local reason=$1 out; shift
+  if out=$("$@" 2>&1); then
+    printf 'negative case NOT rejected (expected "%s"): %s\n%s\n' "$reason" "$*" "$out" >&2; exit 1
+  fi
+  if ! grep -qF -- "$reason" <<<"$out"; then
+    printf 'negative case rejected, but not for "%s": %s\n%s\n' "$reason" "$*" "$out" >&2; exit 1
+  fi
+  echo "negative case rejected as expected: $reason"
+}
+
+# check_alert_contract.py on broken copies of the rules, the routing or the runbook directory: one case per rule it
+# enforces (see its docstring).
+contract() { "$python" tests/alerts/check_alert_contract.py "$@"; }
+bad_rules() {  # REASON SED-ERE
+  broken alerts/openclaw-gateway.rules.yml "$tmp/rules.yml" -E "$2"
+  rejects "$1" contract "$tmp/rules.yml" alerts/alertmanager.yml docs/runbooks
+}
+bad_routing() {  # REASON SED-ERE
+  broken alerts/alertmanager.yml "$tmp/alertmanager.yml" -E "$2"
+  rejects "$1" contract alerts/openclaw-gateway.rules.yml "$tmp/alertmanager.yml" docs/runbooks
+}
+alert_contract_negative_cases() {
+  bad_rules 'required alert OpenClawRestartHookDown is missing' 's/alert: OpenClawRestartHookDown$/alert: OpenClawHookDown/'
+  bad_rules 'OpenClawGatewayEventLoopLag: severity must be critical or warning' \
+    '/alert: OpenClawGatewayEventLoopLag$/,/annotations:/s/severity: warning/severity: info/'
+  bad_rules 'OpenClawGatewayUptimeHigh: action must be restart with urgency immediate|scheduled' \
+    '/alert: OpenClawGatewayUptimeHigh$/,/annotations:/s/urgency: scheduled/urgency: someday/'
+  bad_rules 'OpenClawGatewayDown: urgency without action' '/alert: OpenClawGatewayDown$/,/annotations:/{/action: restart/d}'
+  bad_rules 'OpenClawGatewayRestartFailed: pages a human and must never carry action' \
+    '/alert: OpenClawGatewayRestartFailed$/,/annotations:/s/^( +)severity: critical$/&\n\1action: restart\n\1urgency: immediate/'
+  bad_rules 'OpenClawExporterDown: the summary must show {{ $value }}' \
+    '/alert: OpenClawExporterDown$/,/runbook_url/s/ \(up = \{\{ \$value \}\}\)//'
+  bad_rules 'OpenClawHostMemoryHigh: no description' '/alert: OpenClawHostMemoryHigh$/,/runbook_url/{/description:/d}'
+  bad_rules 'OpenClawGatewayDown: runbook_url must end in /OpenClawGatewayDown.md' \
+    '/runbook_url: "docs\/runbooks\/OpenClawGatewayDown\.md"/d'
+  bad_rules "OpenClawGatewaySlowResponse: unknown metric or word 'openclaw_gateway_probe_duration_secs'" \
+    's/openclaw_gateway_probe_duration_seconds > 5$/openclaw_gateway_probe_duration_secs > 5/'
+  # Routing, as amtool resolves it: a restart alert that misses the hook, a human alert that reaches it.
+  bad_routing "OpenClawGatewayDown: routed to 'human-oncall-REPLACE-ME', expected 'openclaw-restart-hook'" \
+    "s/'urgency=\"immediate\"'\]/'urgency=\"now\"']/"
+  bad_routing "OpenClawGatewayRestartLoop: routed to 'openclaw-restart-hook', expected 'human-oncall-REPLACE-ME'" \
+    's/^  receiver: human-oncall-REPLACE-ME$/  receiver: openclaw-restart-hook/'
+  bad_routing "a restart alert with an unknown urgency routed to 'openclaw-restart-hook'" \
+    "s/'urgency=\"scheduled\"'\]/'urgency!=\"immediate\"']/"
+  bad_routing 'the urgency="scheduled" route must be restricted by active_time_intervals' \
+    '/active_time_intervals: \[openclaw-low-traffic\]/d'
+  bad_routing "inhibit rule names 'OpenClawGatewayUptimeHi', which is no alert" \
+    's/\|OpenClawGatewayUptimeHigh"$/|OpenClawGatewayUptimeHi"/'
+  bad_routing "receiver openclaw-restart-hook lacks 'send_resolved: true'" \
+    '/- name: openclaw-restart-hook$/,/- name:/s/send_resolved: true/send_resolved: false/'
+  # Runbooks, both ways.
+  cp -r docs/runbooks "$tmp/runbooks"; touch "$tmp/runbooks/OpenClawNoSuchAlert.md"
+  rejects 'runbook OpenClawNoSuchAlert.md has no alert' contract alerts/openclaw-gateway.rules.yml alerts/alertmanager.yml "$tmp/runbooks"
+  rm "$tmp/runbooks/OpenClawNoSuchAlert.md" "$tmp/runbooks/OpenClawGatewayDown.md"
+  rejects "OpenClawGatewayDown: runbook $tmp/runbooks/OpenClawGatewayDown.md is missing" \
+    contract alerts/openclaw-gateway.rules.yml alerts/alertmanager.yml "$tmp/runbooks"
+}
+
+# check_dashboards.py on broken copies of dashboards/openclaw-gateway.json: one case per thing it checks.
+# bad_dashboard REASON PYTHON: the copy is the dashboard after PYTHON, run with `d` the dashboard and `P` its panels by
+# title; dies if PYTHON no longer changes anything.
+bad_dashboard() {
+  "$python" - dashboards/openclaw-gateway.json "$tmp/dashboard.json" "$2" <<'EOF' || exit 1
+import copy, json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+orig = copy.deepcopy(d)
+P = {p["title"]: p for p in d["panels"]}
+exec(sys.argv[3])
+if d == orig:
+    sys.exit(f"negative case: {sys.argv[3]!r} no longer changes {sys.argv[1]}: update the case")
+json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), indent=2)
+EOF
+  rejects "$1" "$python" tests/alerts/check_dashboards.py "$tmp/dashboard.json"
+}
+dashboards_negative_cases() {
+  broken dashboards/openclaw-gateway.json "$tmp/dashboard.json" '$d'   # the closing brace gone
+  rejects 'not valid JSON' "$python" tests/alerts/check_dashboards.py "$tmp/dashboard.json"
+  bad_dashboard "missing top-level key 'uid'" 'del d["uid"]'
+  bad_dashboard 'schemaVersion must be an integer >= 36' 'd["schemaVersion"] = 30'
+  bad_dashboard "panel 'Ready': duplicate id 2" 'P["Ready"]["id"] = P["Process found"]["id"] = 2'
+  bad_dashboard "panel 'Firing alerts': gridPos" 'P["Firing alerts"]["gridPos"]["w"] = 5'
+  bad_dashboard "panel 'Ready' overlaps panel 'Process found'" 'P["Ready"]["gridPos"]["x"] = 2'
+  bad_dashboard "panel 'Ready': datasource must be" 'P["Ready"]["datasource"] = {"type": "prometheus", "uid": "prometheus"}'
+  bad_dashboard "panel 'Ready' target A: datasource must be" \
+    'P["Ready"]["targets"][0]["datasource"] = {"type": "prometheus", "uid": "prometheus"}'
+  bad_dashboard "annotation 'Gateway restarts': datasource must be" \
+    'd["annotations"]["list"][1]["datasource"] = {"type": "prometheus", "uid": "prometheus"}'
+  bad_dashboard "panel 'Ready': no targets" 'P["Ready"]["targets"] = []'
+  bad_dashboard "panel 'Memory vs limit': refIds missing or not unique" 'P["Memory vs limit"]["targets"][1]["refId"] = "A"'
+  bad_dashboard 'references undefined variable $gatway' \
+    'P["Ready"]["targets"][0]["expr"] = P["Ready"]["targets"][0]["expr"].replace("$gateway", "$gatway")'
+  bad_dashboard "variable 'spare' is defined but never used" \
+    'd["templating"]["list"].append(dict(d["templating"]["list"][1], name="spare"))'
+  bad_dashboard "variable 'gateway': expected label_values(SELECTOR, LABEL)" \
+    'd["templating"]["list"][1]["query"]["query"] = "openclaw_gateway_up"'
+  bad_dashboard "panel 'Ready' A: unknown metric 'openclaw_gateway_readyy'" \
+    'P["Ready"]["targets"][0]["expr"] = P["Ready"]["targets"][0]["expr"].replace("_ready", "_readyy")'
+  bad_dashboard "annotation 'Gateway restarts': unknown metric 'openclaw_gateway_start_time_seconds'" \
+    'd["annotations"]["list"][1]["expr"] = d["annotations"]["list"][1]["expr"].replace("_process_start", "_start")'
+  bad_dashboard 'promtool cannot parse a dashboard expression' \
+    'P["CPU"]["targets"][0]["expr"] = P["CPU"]["targets"][0]["expr"].replace("[$__rate_interval]", "")'
+}
+
+# systemd_units: systemd-analyze verify of a unit file as a USER unit (that is what install.sh installs).
+#   --user: the units' own manager and search path; a system-mode verify would also pull in the host's sysinit.target
+#     tree, whose masked or missing units (common in containers) are none of ours. --user needs XDG_RUNTIME_DIR to be
+#     a directory; there is no user session here (no systemd as PID 1), so it is a scratch one.
+#   --generators=no: the host's user generators are not ours to verify; --man=no: no man page lookups.
+# Failure: a non-zero exit (fatal load errors: no ExecStart=, a missing executable, a missing Requires= unit) OR any
+# output. systemd 252 only WARNS, exit 0, about unknown keys and invalid values ("Unknown key ..., ignoring",
+# "Failed to parse ..., ignoring", "Invalid memory limit ..., ignoring"): the exit status alone proves nothing.
+# Known-harmless messages, filtered: none. With these options systemd 252 (Debian 12) prints nothing at all for the
+# shipped units, here (root, no systemd as PID 1, no user session) and as an unprivileged user, and neither
+# "Cannot add dependency job" nor ".slice" lines (which an earlier filter dropped) occur. Should some host print a
+# harmless line, filter exactly that line here, with the reason; never a broad pattern (".slice" would hide a bad Slice=).
+check_unit() {  # UNIT_FILE (ExecStart= pointing at an executable that exists)
+  local out rc=0
+  mkdir -p "$tmp/runtime"; chmod 700 "$tmp/runtime"
+  out=$(XDG_RUNTIME_DIR=$tmp/runtime systemd-analyze verify --user --man=no --generators=no "$1" 2>&1) || rc=$?
+  if (( rc != 0 )) || [[ -n $out ]]; then
+    printf '%s: systemd-analyze verify --user exited %s:\n%s\n' "$1" "$rc" "$out" >&2; return 1
+  fi
+  grep -q '^WantedBy=default.target' "$1" || { echo "$1: a user unit needs WantedBy=default.target" >&2; return 1; }
+}
+bad_unit() {  # REASON SED-ERE: on the stubbed copy of openclaw-restart-hook.service
+  mkdir -p "$tmp/bad"
+  broken "$tmp/units/openclaw-restart-hook.service" "$tmp/bad/openclaw-restart-hook.service" -E "$2"
+  rejects "$1" check_unit "$tmp/bad/openclaw-restart-hook.service"
+}
+systemd_units_negative_cases() {
+  bad_unit "Unknown key 'RestartSecs' in section [Service]" 's/^RestartSec=/RestartSecs=/'
+  bad_unit 'Failed to parse service restart specifier, ignoring: sometimes' 's/^Restart=on-failure$/Restart=sometimes/'
+  bad_unit "Invalid memory limit 'lots'" 's/^RestartSec=.*/&\nMemoryMax=lots/'
+  bad_unit 'Failed to parse boolean value, ignoring: perhaps' 's/^NoNewPrivileges=yes$/NoNewPrivileges=perhaps/'
+  bad_unit 'Service has no ExecStart=' '/^ExecStart=/d'
+  bad_unit 'is not executable: No such file or directory' "s|^ExecStart=$tmp/bin/stub|ExecStart=$tmp/bin/missing|"
+  bad_unit 'Unit no-such-unit.service not found' 's/^After=network.target$/&\nRequires=no-such-unit.service/'
+  bad_unit 'a user unit needs WantedBy=default.target' 's/^WantedBy=default.target$/WantedBy=multi-user.target/'
+}
 
 case ${1:?usage: run.sh CHECK} in
   check_rules)
@@ -25,7 +180,7 @@ case ${1:?usage: run.sh CHECK} in
     # The committed rules, routing and dashboard are exactly what alerts/thresholds.yml renders ...
     "$python" alerts/generate.py --check
     # ... and --check notices a change of the thresholds file (a check that cannot fail is worthless).
-    sed 's/^memory_ratio_max: 0.8 /memory_ratio_max: 0.7 /' alerts/thresholds.yml >"$tmp/thresholds.yml"
+    broken alerts/thresholds.yml "$tmp/thresholds.yml" 's/^memory_ratio_max: 0.8 /memory_ratio_max: 0.7 /'
     if "$python" alerts/generate.py --thresholds "$tmp/thresholds.yml" --check >/dev/null 2>&1; then
       echo "generate.py --check did not notice a changed threshold" >&2; exit 1
     fi ;;
@@ -57,25 +212,25 @@ case ${1:?usage: run.sh CHECK} in
 
   alert_contract)
     need amtool prometheus-alertmanager
-    "$python" tests/alerts/check_alert_contract.py alerts/openclaw-gateway.rules.yml alerts/alertmanager.yml docs/runbooks ;;
+    contract alerts/openclaw-gateway.rules.yml alerts/alertmanager.yml docs/runbooks
+    alert_contract_negative_cases ;;
 
   check_prometheus_config)
     need promtool prometheus
     # promtool insists that the hook's token file exists: check a copy whose token path points at a scratch file.
-    scratch=$(mktemp -d)
-    trap 'rm -rf "$scratch"' EXIT
-    echo token >"$scratch/token"
-    sed -e "s#/etc/openclaw-restart-hook/token#$scratch/token#" -e "s#\.\./alerts/#$PWD/alerts/#" \
-      deploy/prometheus.yml >"$scratch/prometheus.yml"
-    grep -q "credentials_file: $scratch/token" "$scratch/prometheus.yml"
-    promtool check config "$scratch/prometheus.yml" ;;
+    echo token >"$tmp/token"
+    sed -e "s#/etc/openclaw-restart-hook/token#$tmp/token#" -e "s#\.\./alerts/#$PWD/alerts/#" \
+      deploy/prometheus.yml >"$tmp/prometheus.yml"
+    grep -q "credentials_file: $tmp/token" "$tmp/prometheus.yml"
+    promtool check config "$tmp/prometheus.yml" ;;
 
   dashboards)
     need promtool prometheus
     "$python" tests/alerts/check_dashboards.py dashboards/*.json
     # Every provisioned dashboard file is one of ours, and the provisioning files name the paths compose mounts.
     grep -q 'path: /var/lib/grafana/dashboards/openclaw' dashboards/provisioning/dashboards/openclaw.yml
-    grep -q 'url: http://127.0.0.1:9090' dashboards/provisioning/datasources/prometheus.yml ;;
+    grep -q 'url: http://127.0.0.1:9090' dashboards/provisioning/datasources/prometheus.yml
+    dashboards_negative_cases ;;
 
   compose_config)
     need docker-compose docker-compose
@@ -87,19 +242,16 @@ case ${1:?usage: run.sh CHECK} in
 
   systemd_units)
     need systemd-analyze systemd
-    # Offline verification of the unit files (unknown keys, bad values); ExecStart paths are checked for existence
-    # by systemd-analyze, so point them at a stand-in binary.
-    mkdir -p "$tmp/bin"; printf '#!/bin/sh\n' >"$tmp/bin/stub"; chmod +x "$tmp/bin/stub"
+    # Offline verification of the unit files (check_unit above). systemd-analyze checks that ExecStart's executable
+    # exists, so the copies point ExecStart at a stand-in.
+    mkdir -p "$tmp/bin" "$tmp/units"; printf '#!/bin/sh\n' >"$tmp/bin/stub"; chmod +x "$tmp/bin/stub"
     for unit in deploy/systemd/*.service; do
-      sed -E "s|^ExecStart=[^ ]+|ExecStart=$tmp/bin/stub|" "$unit" >"$tmp/$(basename "$unit")"
-      out=$(systemd-analyze verify "$tmp/$(basename "$unit")" 2>&1 || true)
-      if grep -Ev 'Cannot add dependency job|\.slice' <<<"$out" | grep -q .; then
-        echo "$unit:"; echo "$out"; exit 1
-      fi
-      grep -q '^WantedBy=default.target' "$unit" || { echo "$unit: a user unit needs WantedBy=default.target" >&2; exit 1; }
+      broken "$unit" "$tmp/units/$(basename "$unit")" -E "s|^ExecStart=[^ ]+|ExecStart=$tmp/bin/stub|"
+      check_unit "$tmp/units/$(basename "$unit")" || { echo "(a copy of $unit with ExecStart stubbed)" >&2; exit 1; }
     done
     bash -n deploy/systemd/install.sh
     bash -n deploy/systemd/uninstall.sh
+    systemd_units_negative_cases
     echo "systemd units: ok" ;;
 
   hook_example_config)
@@ -109,7 +261,7 @@ case ${1:?usage: run.sh CHECK} in
     sed -e "s|/etc/openclaw-restart-hook/token|$tmp/token|" -e "s|^state_dir: [^ ]*|state_dir: $tmp/state|" \
       deploy/openclaw-restart-hook.yml >"$tmp/config.yml"
     "$hook" --check-config --config.file "$tmp/config.yml"
-    sed 's/action: systemctl/action: reboot/' "$tmp/config.yml" >"$tmp/bad.yml"
+    broken "$tmp/config.yml" "$tmp/bad.yml" 's/action: systemctl/action: reboot/'
     if "$hook" --check-config --config.file "$tmp/bad.yml" >/dev/null 2>&1; then
       echo "the hook accepted an invalid action: its --check-config proves nothing" >&2; exit 1
     fi ;;
