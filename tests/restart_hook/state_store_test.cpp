@@ -5,6 +5,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "audit_log.hpp"
 #include "hook_test_util.hpp"
@@ -28,20 +33,90 @@ PolicyState sample_state() {
   return state;
 }
 
+std::string golden_file(const std::string& name) {
+  return openclaw::testing::read_file(openclaw::testing::source_dir() + "/tests/restart_hook/fixtures/state/" + name);
+}
+
+// What fixtures/state/state-v1.json holds (see its README), built by hand rather than read from the file.
+PolicyState golden_v1_state() {
+  PolicyState state;
+  GatewayState& gs = state.gateways["default"];
+  gs.restarts = {utc("2026-03-10T10:00:00Z") + 120ms, utc("2026-03-10T10:20:00Z") + 250ms,
+                 utc("2026-03-10T10:25:30Z") + 999ms};
+  gs.last_restart = utc("2026-03-10T10:25:30Z") + 999ms;
+  gs.circuit_opened_at = utc("2026-03-10T10:30:00Z") + 500ms;
+  gs.circuit_reset_at = utc("2026-03-10T10:12:00Z");
+  gs.in_progress = true;
+  gs.pending = PendingRestart{utc("2026-03-10T10:40:00Z") + 1ms, 2, "default|9f1c2a7b3e4d5f60|2026-03-10T10:39:58.123Z",
+                              "busy_deferred"};
+  state.gateways["staging"] = GatewayState{};
+  state.dedupe["default|9f1c2a7b3e4d5f60|2026-03-10T10:39:58.123Z"] = utc("2026-03-11T10:40:00Z") + 1ms;
+  state.dedupe["staging|0a1b2c3d4e5f6071|2026-03-09T23:59:59Z"] = utc("2026-03-10T00:59:59Z");
+  return state;
+}
+
+// Times as milliseconds since the epoch, so that a failure prints the numbers found in the golden file.
+std::optional<long long> unix_ms(const std::optional<TimePoint>& t) {
+  return t ? std::optional(to_unix_ms(*t)) : std::nullopt;
+}
+
+std::vector<long long> unix_ms(const std::vector<TimePoint>& times) {
+  std::vector<long long> out;
+  for (const auto t : times) out.push_back(to_unix_ms(t));
+  return out;
+}
+
+std::map<std::string, long long> unix_ms(const std::map<std::string, TimePoint>& dedupe) {
+  std::map<std::string, long long> out;
+  for (const auto& [key, expiry] : dedupe) out[key] = to_unix_ms(expiry);
+  return out;
+}
+
+void expect_same_gateway(const GatewayState& actual, const GatewayState& expected) {
+  EXPECT_EQ(unix_ms(actual.restarts), unix_ms(expected.restarts));
+  EXPECT_EQ(unix_ms(actual.last_restart), unix_ms(expected.last_restart));
+  EXPECT_EQ(unix_ms(actual.circuit_opened_at), unix_ms(expected.circuit_opened_at));
+  EXPECT_EQ(unix_ms(actual.circuit_reset_at), unix_ms(expected.circuit_reset_at));
+  EXPECT_EQ(actual.in_progress, expected.in_progress);
+  ASSERT_EQ(actual.pending.has_value(), expected.pending.has_value());
+  if (!expected.pending) return;
+  EXPECT_EQ(to_unix_ms(actual.pending->since), to_unix_ms(expected.pending->since));
+  EXPECT_EQ(actual.pending->rule, expected.pending->rule);
+  EXPECT_EQ(actual.pending->dedupe_key, expected.pending->dedupe_key);
+  EXPECT_EQ(actual.pending->last_reason, expected.pending->last_reason);
+}
+
+// The reader against a file it did not write: a renamed key, a unit change (s vs ms) or a dropped field fails here.
+TEST(StateSerialization, LoadsTheVersion1GoldenFile) {
+  const auto loaded = deserialize_state(golden_file("state-v1.json"));
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  const PolicyState expected = golden_v1_state();
+  ASSERT_EQ(loaded->gateways.size(), expected.gateways.size());
+  for (const auto& [name, gs] : expected.gateways) {
+    SCOPED_TRACE("gateway " + name);
+    ASSERT_EQ(loaded->gateways.count(name), 1U);
+    expect_same_gateway(loaded->gateways.at(name), gs);
+  }
+  EXPECT_EQ(unix_ms(loaded->dedupe), unix_ms(expected.dedupe));
+}
+
+// The writer against the same file, compared as parsed JSON (indentation and key order are free), so the writer
+// cannot drift either: what one hook writes, another hook of the same format version, older or newer, must read.
+TEST(StateSerialization, WritesTheVersion1GoldenFormat) {
+  const auto written = nlohmann::json::parse(serialize_state(golden_v1_state()));
+  const auto golden = nlohmann::json::parse(golden_file("state-v1.json"));
+  EXPECT_EQ(written, golden) << "JSON patch from what is written to the golden file: "
+                             << nlohmann::json::diff(written, golden).dump();
+}
+
+// The same code both ways, on a state unlike the golden one (no circuit reset): reader and writer agree with each
+// other. Only the golden tests above pin the format.
 TEST(StateSerialization, RoundTrips) {
   const PolicyState state = sample_state();
   const auto back = deserialize_state(serialize_state(state));
   ASSERT_TRUE(back.ok()) << back.error();
-  const GatewayState& gs = back->gateways.at("default");
-  EXPECT_EQ(gs.restarts, state.gateways.at("default").restarts);
-  EXPECT_EQ(gs.last_restart, utc("2026-03-10T10:20:00Z"));
-  EXPECT_EQ(gs.circuit_opened_at, utc("2026-03-10T10:30:00Z"));
-  EXPECT_FALSE(gs.circuit_reset_at.has_value());
-  EXPECT_TRUE(gs.in_progress);
-  ASSERT_TRUE(gs.pending.has_value());
-  EXPECT_EQ(gs.pending->rule, 1U);
-  EXPECT_EQ(gs.pending->last_reason, "outside_window");
-  EXPECT_EQ(back->dedupe.at("default|fp|2026"), utc("2026-03-11T10:00:00Z"));
+  expect_same_gateway(back->gateways.at("default"), state.gateways.at("default"));
+  EXPECT_EQ(unix_ms(back->dedupe), unix_ms(state.dedupe));
 }
 
 TEST(StateSerialization, CorruptOrForeignStateIsAnError) {
