@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole loop, live, in one command: detect -> alert -> restart -> verify, on loopback.
 #
-#   scripts/demo.sh [--no-install] [--build-dir DIR] [--duration SECONDS] [--leak-mib-per-sec X] [--memory-max SIZE]
+#   scripts/demo.sh [--no-install] [--build-dir DIR] [--duration SECONDS] [--until-restart] [--leak-mib-per-sec X]
+#                   [--memory-max SIZE]
 #
 # As root on Debian 12. It installs the Debian packages (scripts/install-deps.sh), builds (the `release` preset plus
 # the fixture gateway), then runs inside a private mount namespace with a real `systemd --user`
@@ -18,6 +19,8 @@
 #   --no-install        skip install-deps.sh and the build; use an existing build tree (--build-dir)
 #   --build-dir DIR     where the binaries are (default: build/release)
 #   --duration SECONDS  stop by itself after that long (for a non-interactive run; default: until Ctrl-C)
+#   --until-restart     stop by itself once the hook has recorded its first verified restart (the smoke test);
+#                       with --duration, whichever comes first (reaching the duration first is then an error)
 #   --leak-mib-per-sec  how fast the fixture leaks (default 3: MemoryHigh fires after ~70 s with the 256M limit)
 #   --memory-max SIZE   the unit's MemoryMax= (default 256M)
 # Details and the measured latencies: docs/e2e.md.
@@ -28,6 +31,7 @@ ROOT=$PWD
 install=1
 build_dir=$ROOT/build/release
 duration=0
+until_restart=0
 leak=3
 memory_max=256M
 while (($#)); do
@@ -37,11 +41,12 @@ while (($#)); do
     --build-dir=*) build_dir=$(readlink -f "${1#*=}") ;;
     --duration) duration=$2; shift ;;
     --duration=*) duration=${1#*=} ;;
+    --until-restart) until_restart=1 ;;
     --leak-mib-per-sec) leak=$2; shift ;;
     --leak-mib-per-sec=*) leak=${1#*=} ;;
     --memory-max) memory_max=$2; shift ;;
     --memory-max=*) memory_max=${1#*=} ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "demo: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -70,7 +75,7 @@ chmod 0755 "$run_dir"
 # The namespace, the user manager and their cleanup: tests/lib/with-user-manager.sh. Ctrl-C or SIGTERM here is
 # passed on as SIGTERM; it stops scripts/demo/inside.sh (which stops its programs) and then the user manager.
 OPENCLAW_DEMO_ROOT=$ROOT OPENCLAW_DEMO_BUILD=$build_dir OPENCLAW_DEMO_RUN=$run_dir \
-OPENCLAW_DEMO_DURATION=$duration OPENCLAW_DEMO_LEAK=$leak OPENCLAW_DEMO_MEMORY_MAX=$memory_max \
+OPENCLAW_DEMO_DURATION=$duration OPENCLAW_DEMO_UNTIL_RESTART=$until_restart OPENCLAW_DEMO_LEAK=$leak OPENCLAW_DEMO_MEMORY_MAX=$memory_max \
   tests/lib/with-user-manager.sh "$ROOT/scripts/demo/inside.sh" &
 stack=$!
 trap 'echo; echo "demo: stopping..."; kill -TERM "$stack" 2>/dev/null' INT TERM HUP

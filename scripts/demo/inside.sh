@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/demo.sh, the part that runs inside the private mount namespace next to a real `systemd --user`
 # (started by tests/lib/with-user-manager.sh, which provides XDG_RUNTIME_DIR and HOME). Not meant to be run alone.
-# Inputs (environment): OPENCLAW_DEMO_ROOT, _BUILD, _RUN (run directory), _DURATION (0: until SIGTERM), _LEAK,
+# Inputs (environment): OPENCLAW_DEMO_ROOT, _BUILD, _RUN (run directory), _DURATION (0: until SIGTERM),
+# _UNTIL_RESTART (1: stop after the first verified restart), _LEAK,
 # _MEMORY_MAX. Every program gets a file under the run directory on its command line, so scripts/demo.sh can
 # prove with `pgrep -f RUN_DIR` that nothing outlived the demo.
 set -uo pipefail
@@ -10,6 +11,7 @@ root=$OPENCLAW_DEMO_ROOT
 build=$OPENCLAW_DEMO_BUILD
 run=$OPENCLAW_DEMO_RUN
 duration=$OPENCLAW_DEMO_DURATION
+until_restart=${OPENCLAW_DEMO_UNTIL_RESTART:-0}
 unit=openclaw-gateway.service
 pids=()
 
@@ -162,12 +164,34 @@ MSG
 
 status_args=(--exporter "http://127.0.0.1:$exporter_port/metrics" --prometheus "http://127.0.0.1:$prom_port"
              --audit-log "$run/hook-state/audit.log" --offset-file "$run/audit.offset")
+# The first restart the hook verified: its audit record says result success and a new MainPID.
+verified_restart() {
+  python3 - "$run/hook-state/audit.log" <<'PY'
+import json, sys
+try:
+    records = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+except OSError:
+    sys.exit(1)
+sys.exit(0 if any(r.get('event') == 'restart' and r.get('result') == 'success' and r.get('main_pid_changed')
+                  for r in records) else 1)
+PY
+}
 start=$SECONDS
 while ((duration == 0 || SECONDS - start < duration)); do
   python3 "$root/scripts/demo/status.py" "${status_args[@]}"
+  if ((until_restart)) && verified_restart; then
+    python3 "$root/scripts/demo/status.py" "${status_args[@]}"  # prints the records written since the line above
+    say "--until-restart: the hook verified a restart after $((SECONDS - start)) s"
+    stop_all
+    exit 0
+  fi
   sleep 1 &
   wait $!
 done
 say "--duration $duration reached"
 stop_all
+if ((until_restart)); then
+  say "--until-restart: no verified restart within --duration $duration"
+  exit 1
+fi
 exit 0

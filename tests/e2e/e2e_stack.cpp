@@ -68,6 +68,11 @@ Stack::Stack(StackOptions options) : options_(std::move(options)) {
 }
 
 Stack::~Stack() {
+  // SIGTERM to every program at once, then reap each (each waits up to 5 s before SIGKILL): the stops overlap.
+  for (auto* child : {hook_.get(), exporter_.get(), prometheus_process_.get()}) {
+    if (child) child->signal(SIGTERM);
+  }
+  for (auto& am : alertmanagers_) am->signal(SIGTERM);
   hook_.reset();
   exporter_.reset();
   prometheus_process_.reset();
@@ -109,7 +114,7 @@ void Stack::start_exporter() {
   exporter_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{binary_dir() + "/exporter/openclaw-gateway-exporter",
                                "--web.listen-address=" + port_address(exporter_port_), "--gateway.unit=" + std::string(kUnit),
-                               "--gateway.url=http://" + port_address(gateway_port_), "--probe.interval=1s",
+                               "--gateway.url=http://" + port_address(gateway_port_), "--probe.interval=" + std::to_string(kProbeInterval.count()) + "s",
                                "--probe.timeout=" + options_.probe_timeout},
       std::vector<std::string>{}, dir_.file("logs/exporter.log"));
   require(wait_until([&] { return http_get(exporter_url(), 1s).status == 200; }, 15s),
@@ -196,7 +201,8 @@ void Stack::start_alertmanagers() {
 
 void Stack::start_prometheus() {
   std::ostringstream config;
-  config << "global: {scrape_interval: 1s, evaluation_interval: 1s, scrape_timeout: 1s}\n"
+  config << "global: {scrape_interval: " << kScrapeInterval.count() << "s, evaluation_interval: "
+         << kEvaluationInterval.count() << "s, scrape_timeout: " << kScrapeInterval.count() << "s}\n"
          << "rule_files: [" << rules_file() << "]\n"
          << "alerting:\n  alertmanagers:\n    - static_configs: [{targets: [";
   for (std::size_t i = 0; i < am_ports_.size(); ++i) config << (i ? ", " : "") << "'" << port_address(am_ports_[i]) << "'";

@@ -4,6 +4,7 @@
 // action), Prometheus with the SHIPPED rules and an HA pair of Alertmanagers with the SHIPPED routing, both rendered
 // by alerts/generate.py with alerts/profiles/demo.yml + alerts/profiles/e2e.yml. Ports are chosen at run time;
 // the destructor stops everything it started.
+#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -17,6 +18,10 @@ namespace openclaw::e2e {
 
 inline constexpr const char* kUnit = "openclaw-gateway.service";
 inline constexpr const char* kGateway = "default";
+// The stack's own intervals (Prometheus' global config, the exporter's --probe.interval).
+inline constexpr std::chrono::seconds kScrapeInterval{1};
+inline constexpr std::chrono::seconds kEvaluationInterval{1};
+inline constexpr std::chrono::seconds kProbeInterval{1};
 
 // The hook's policy for one scenario (docs/restart-hook.md); durations as the hook's config takes them.
 struct HookPolicy {

@@ -1,5 +1,7 @@
-// The whole loop, for real (issue 5, docs/e2e.md). Run through tests/lib/with-user-manager.sh; the tests share one
-// stack (scenario.hpp) and run in the order written here.
+// The whole loop, for real (issue 5, docs/e2e.md). Run through tests/lib/with-user-manager.sh, in two shards
+// (tests/e2e/CMakeLists.txt: e2e.restarts, e2e.policy) that run side by side; the tests of one shard share one stack
+// (scenario.hpp) and run in the order written here. 1e comes first so that its shard starts with no recent restart
+// in RestartLoop's window.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -13,6 +15,33 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 
 namespace {
+
+// The truth about systemd's NRestarts: it counts only systemd's own automatic restarts (Restart=always after a
+// crash), and a `systemctl restart` (what the hook runs) resets it to 0.
+TEST(E2e, UnitRestartsCountCrashesAndAManualRestartResetsThem) {
+  Stack& s = shared_stack();
+  ASSERT_TRUE(wait_until_quiet(s, 90s));
+  // This scenario adds two restarts back to back (the crash, then the hook's). Let the previous scenarios' restarts
+  // leave the e2e profile's 1-minute RestartLoop window first, or the loop alert (which inhibits restart alerts in
+  // Alertmanager) can fire and swallow the MemoryHigh resolved notice this scenario waits for.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return s.prometheus().value("round(increase(openclaw_gateway_process_restarts_total[1m]))").value_or(1) == 0;
+      },
+      90s, 1s));
+  const int pid = s.main_pid();
+  const double process_before = process_restarts(s).value_or(-1);
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  const int crashed_pid = s.manager().wait_for_new_main_pid(kUnit, pid, 30s);
+  ASSERT_GT(crashed_pid, 0);
+  EXPECT_TRUE(wait_until([&] { return unit_restarts(s) == 1.0; }, 15s)) << unit_restarts(s).value_or(-1);
+  EXPECT_TRUE(wait_until([&] { return process_restarts(s) == process_before + 1; }, 15s));
+  EXPECT_EQ(s.manager().n_restarts(kUnit), 1U);
+  ASSERT_TRUE(wait_until([&] { return http_get(s.gateway_url("/readyz"), 1s).status == 200; }, 20s));
+  // Now the hook's restart (memory, as in 1b): unit_restarts_total goes back to 0, process restarts +1.
+  run_restart_scenario(s, "1e memory, after a crash (NRestarts 1 -> 0)", "OpenClawGatewayMemoryHigh",
+                       [&] { ASSERT_EQ(s.fixture("memory", {{"add_mib", 220}}), 200); });
+}
 
 // Scenario 1: one degradation at a time; each must end in exactly one automated restart.
 TEST(E2e, SlowResponseRestartsOnce) {
@@ -41,33 +70,6 @@ TEST(E2e, HangRestartsOnce) {
   // the SlowResponse alert the 8 s timeout produces.
   run_restart_scenario(s, "1d process hangs (probe times out)", "OpenClawGatewayDown",
                        [&] { ASSERT_EQ(s.fixture("hang"), 200); });
-}
-
-// The truth about systemd's NRestarts: it counts only systemd's own automatic restarts (Restart=always after a
-// crash), and a `systemctl restart` (what the hook runs) resets it to 0.
-TEST(E2e, UnitRestartsCountCrashesAndAManualRestartResetsThem) {
-  Stack& s = shared_stack();
-  ASSERT_TRUE(wait_until_quiet(s, 90s));
-  // This scenario adds two restarts back to back (the crash, then the hook's). Let the previous scenarios' restarts
-  // leave the e2e profile's 1-minute RestartLoop window first, or the loop alert (which inhibits restart alerts in
-  // Alertmanager) can fire and swallow the MemoryHigh resolved notice this scenario waits for.
-  ASSERT_TRUE(wait_until(
-      [&] {
-        return s.prometheus().value("round(increase(openclaw_gateway_process_restarts_total[1m]))").value_or(1) == 0;
-      },
-      90s, 1s));
-  const int pid = s.main_pid();
-  const double process_before = process_restarts(s).value_or(-1);
-  ASSERT_EQ(kill(pid, SIGKILL), 0);
-  const int crashed_pid = s.manager().wait_for_new_main_pid(kUnit, pid, 30s);
-  ASSERT_GT(crashed_pid, 0);
-  EXPECT_TRUE(wait_until([&] { return unit_restarts(s) == 1.0; }, 15s)) << unit_restarts(s).value_or(-1);
-  EXPECT_TRUE(wait_until([&] { return process_restarts(s) == process_before + 1; }, 15s));
-  EXPECT_EQ(s.manager().n_restarts(kUnit), 1U);
-  ASSERT_TRUE(wait_until([&] { return http_get(s.gateway_url("/readyz"), 1s).status == 200; }, 20s));
-  // Now the hook's restart (memory, as in 1b): unit_restarts_total goes back to 0, process restarts +1.
-  run_restart_scenario(s, "1e memory, after a crash (NRestarts 1 -> 0)", "OpenClawGatewayMemoryHigh",
-                       [&] { ASSERT_EQ(s.fixture("memory", {{"add_mib", 220}}), 200); });
 }
 
 // Scenario 3: both Alertmanagers of the HA pair deliver (peer timeout 0s): the hook sees the alert twice and still

@@ -7,6 +7,9 @@
 #include <memory>
 #include <sstream>
 
+#include <yaml-cpp/yaml.h>
+
+#include "duration.hpp"
 #include "health_poller.hpp"
 
 namespace openclaw::e2e {
@@ -41,6 +44,12 @@ class StackEnvironment : public ::testing::Environment {
 std::string alertname_of(const json& r) {
   if (!r.contains("alert") || !r["alert"].is_object()) return "";
   return r["alert"].value("labels", json::object()).value("alertname", "");
+}
+
+std::chrono::milliseconds yaml_duration(const YAML::Node& node, const std::string& what) {
+  const auto d = node ? openclaw::parse_duration(node.as<std::string>()) : std::nullopt;
+  if (!d) throw std::runtime_error("the rendered configuration has no valid " + what);
+  return *d;
 }
 
 std::string fmt_seconds(double s) {
@@ -80,6 +89,30 @@ std::string measurements_table() {
         << fmt_seconds(m.healthy_again_at - m.health_lost_at) << " |\n";
   }
   return out.str();
+}
+
+std::chrono::milliseconds alert_cycle(const Stack& s, const std::string& alertname) {
+  std::chrono::milliseconds for_duration{0};
+  bool found = false;
+  for (const auto& group : YAML::LoadFile(s.rules_file())["groups"]) {
+    for (const auto& rule : group["rules"]) {
+      if (rule["alert"] && rule["alert"].as<std::string>() == alertname) {
+        for_duration = rule["for"] ? yaml_duration(rule["for"], alertname + " for") : 0ms;
+        found = true;
+      }
+    }
+  }
+  if (!found) throw std::runtime_error(alertname + " is not in " + s.rules_file());
+  // The routes that deliver restart alerts to the hook: the slowest of them bounds a (re-)delivery.
+  std::chrono::milliseconds delivery{0};
+  const YAML::Node routes = YAML::LoadFile(s.render_dir() + "/alertmanager.yml")["route"]["routes"];
+  for (const auto& route : routes) {
+    if (route["receiver"].as<std::string>() != "openclaw-restart-hook") continue;
+    delivery = std::max({delivery, yaml_duration(route["group_wait"], "restart route group_wait"),
+                         yaml_duration(route["group_interval"], "restart route group_interval")});
+  }
+  if (delivery == 0ms) throw std::runtime_error("no route to openclaw-restart-hook in the rendered alertmanager.yml");
+  return kProbeInterval + kScrapeInterval + for_duration + kEvaluationInterval + delivery + 2s;
 }
 
 bool is_decision(const json& r, const std::string& decision, const std::string& alertname) {
@@ -229,8 +262,14 @@ void run_restart_scenario(Stack& s, const std::string& scenario, const std::stri
   ASSERT_TRUE(wait_until([&] { return poller.outage_ended_after(m.invoked_at).has_value(); }, 20s));
   std::tie(m.health_lost_at, m.healthy_again_at) = *poller.outage_ended_after(m.invoked_at);
 
-  // 7. Exactly one restart: systemd, the hook's metrics and its audit log agree, and nothing more happens.
-  std::this_thread::sleep_for(3s);
+  // 7. Exactly one restart: systemd, the hook's metrics and its audit log agree, and nothing more happens for one
+  //    whole alert cycle after the restart was verified (long enough for a re-fired or re-delivered alert to become
+  //    a second restart).
+  const double quiet_until = *parse_rfc3339(restart.value("ts", "")) +
+                             std::chrono::duration<double>(alert_cycle(s, alertname)).count();
+  if (const double left = quiet_until - unix_now(); left > 0) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(left));
+  }
   EXPECT_EQ(s.main_pid(), pid_after);
   const auto audit = s.audit();
   EXPECT_EQ(count_events(audit, "restart"), 1) << dump(audit);

@@ -43,6 +43,11 @@ std::optional<double> unit_restarts(const Stack& s);
 // The hook's restarts_total summed over urgency for `result`.
 double hook_restarts(const Stack& s, const std::string& result);
 
+// How long after a restart a second one caused by `alertname` could still arrive: one probe and one scrape to see
+// the condition, the rule's `for`, one evaluation, and the slowest Alertmanager delivery (group_wait or
+// group_interval) of the routes to the hook, plus 2 s; read from the rendered rules and routing, never a constant.
+std::chrono::milliseconds alert_cycle(const Stack& s, const std::string& alertname);
+
 // Waits until no restart alert (nor RestartLoop) is pending or firing and the gateway is ready. False on timeout.
 bool wait_until_quiet(Stack& s, std::chrono::milliseconds timeout);
 
