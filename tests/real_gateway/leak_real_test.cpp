@@ -2,6 +2,13 @@
 // and then vanishes (SIGKILL) or half-closes them. At each step the test records what the exporter reports
 // (connections by state, fds, memory), checks it against the kernel's truth, and works out whether the shipped
 // alerts (alerts/thresholds.yml) would fire. The figures go to docs/real-gateway.md.
+//
+// This is a MEASUREMENT, opt-in (ctest label `experiment`: `ctest --preset experiments`, `scripts/test.sh
+// --experiments`): minutes of fixed waits whose figures describe the gateway, not our code. What it asserts is what
+// our code must get right at every step: the exporter's connections by state and fds equal the kernel's at a quiet
+// moment, RSS within 5 %, the helper really upgraded connections, and the gateway still answers afterwards. How the
+// gateway treats abandoned sockets is recorded (record_figure), not asserted: it is the gateway's behaviour, which a
+// new openclaw release may change, and docs/real-gateway.md reports it with the version.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -168,7 +175,8 @@ TEST_F(LeakExperiment, ClientsThatVanishAfterUpgrading) {
   record_figure("leak_vanish_fds_after_30s", after_30s.fds, "");
   record_figure("leak_vanish_rss_held", held.rss / 1048576, "MiB");
   record_figure("leak_vanish_rss_after_30s", after_30s.rss / 1048576, "MiB");
-  (void)held_10s;
+  record_figure("leak_vanish_established_held_10s", held_10s.established, "sockets");
+  record_figure("leak_vanish_close_wait_after_1s", after_1s.close_wait, "sockets");
   // The gateway is still serving (or this experiment broke it, which we would want to know).
   EXPECT_EQ(http_get(gateway().url("/readyz")).status, 200);
 }
@@ -186,9 +194,9 @@ TEST_F(LeakExperiment, ClientsThatHalfCloseAndStay) {
   const Sample at_30s = (std::this_thread::sleep_for(20s), sample("half-close/+30s"));
   record_figure("leak_half_close_close_wait_at_30s", at_30s.close_wait, "sockets");
   record_figure("leak_half_close_fds_at_30s", at_30s.fds, "");
-  (void)baseline;
-  (void)at_1s;
-  (void)at_10s;
+  record_figure("leak_half_close_fds_baseline", baseline.fds, "");
+  record_figure("leak_half_close_close_wait_at_1s", at_1s.close_wait, "sockets");
+  record_figure("leak_half_close_close_wait_at_10s", at_10s.close_wait, "sockets");
   holder.reset();
   EXPECT_EQ(http_get(gateway().url("/readyz")).status, 200);
 }
@@ -203,7 +211,9 @@ TEST_F(LeakExperiment, ClientsThatNeverReadAndAreKilled) {
   ASSERT_TRUE(holder->signal(SIGKILL));
   holder->wait_exit(10s);
   const Sample after = (std::this_thread::sleep_for(2s), sample("idle/killed+2s"));
-  (void)held;
-  (void)after;
+  record_figure("leak_idle_established_held_5s", held.established, "sockets");
+  record_figure("leak_idle_fds_held_5s", held.fds, "");
+  record_figure("leak_idle_close_wait_killed_2s", after.close_wait, "sockets");
+  record_figure("leak_idle_fds_killed_2s", after.fds, "");
   EXPECT_EQ(http_get(gateway().url("/readyz")).status, 200);
 }
