@@ -1,19 +1,20 @@
 #include <gtest/gtest.h>
 #include <prometheus/metric_family.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
 #include "discovery_source.hpp"
 #include "gateway_collector.hpp"
+#include "paths.hpp"
+#include "process.hpp"
 #include "process_source.hpp"
 
 using namespace openclaw;
 using namespace openclaw::exporter;
+using openclaw::testing::ChildProcess;
+using openclaw::testing::TempDir;
 
 namespace {
 
@@ -40,7 +41,9 @@ class FakeSource final : public Source {
  public:
   enum class Mode { kOk, kFail, kThrow };
   explicit FakeSource(Mode mode) : mode_(mode) {}
-  std::string_view name() const override { return mode_ == Mode::kOk ? "fake_ok" : mode_ == Mode::kFail ? "fake_fail" : "fake_throw"; }
+  std::string_view name() const override {
+    return mode_ == Mode::kOk ? "fake_ok" : mode_ == Mode::kFail ? "fake_fail" : "fake_throw";
+  }
   bool applies(const GatewayContext& /*context*/) const override { return true; }
   Status collect(GatewayContext& context, MetricSet& out) override {
     out.add("openclaw_gateway_threads", context.labels(), 7);  // partial output before failing
@@ -55,23 +58,8 @@ class FakeSource final : public Source {
 
 GatewayTarget target(const std::string& name) { return {name, "", "/nonexistent/pid", "", "http://127.0.0.1:1"}; }
 
-struct Child {
-  pid_t pid;
-  Child() : pid(fork()) {
-    if (pid == 0) {
-      pause();
-      _exit(0);
-    }
-  }
-  ~Child() {
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-  Child(Child&&) = delete;
-  Child& operator=(Child&&) = delete;
-};
+// A single-threaded process that lives until its ChildProcess goes.
+ChildProcess idle_process() { return ChildProcess({"sleep", "infinity"}); }
 
 }  // namespace
 
@@ -96,12 +84,13 @@ TEST(GatewayCollector, AFailingOrThrowingSourceCostsOnlyItsOwnSeries) {
 }
 
 TEST(GatewayCollector, FollowsTheMainPidThroughAPidFileAndCountsChanges) {
-  const auto pid_file = std::filesystem::temp_directory_path() / ("openclaw-pid-" + std::to_string(getpid()));
+  const TempDir dir("collector-test-");
+  const std::string pid_file = dir.file("gateway.pid");
   auto sampler = std::make_shared<const ProcessSampler>();
   std::vector<std::unique_ptr<Source>> sources;
   sources.push_back(std::make_unique<DiscoverySource>(sampler));
   sources.push_back(std::make_unique<ProcessSource>(sampler));
-  GatewayCollector collector({{"gw", "", pid_file.string(), "", "http://127.0.0.1:1"}}, sampler, std::move(sources));
+  GatewayCollector collector({{"gw", "", pid_file, "", "http://127.0.0.1:1"}}, sampler, std::move(sources));
 
   // No pid file: down, not a failure, no process series.
   auto families = collector.Collect();
@@ -111,11 +100,11 @@ TEST(GatewayCollector, FollowsTheMainPidThroughAPidFileAndCountsChanges) {
   EXPECT_EQ(value_of(families, "openclaw_gateway_process_restarts_total"), 0);
 
   {
-    Child first;
-    std::ofstream(pid_file) << first.pid << "\n";
+    const ChildProcess first = idle_process();
+    std::ofstream(pid_file) << first.pid() << "\n";
     families = collector.Collect();
     EXPECT_EQ(value_of(families, "openclaw_gateway_up"), 1);
-    EXPECT_EQ(value_of(families, "openclaw_gateway_pid"), first.pid);
+    EXPECT_EQ(value_of(families, "openclaw_gateway_pid"), first.pid());
     EXPECT_EQ(value_of(families, "openclaw_gateway_threads"), 1);
     EXPECT_EQ(value_of(families, "openclaw_gateway_process_restarts_total"), 0);
   }
@@ -125,13 +114,12 @@ TEST(GatewayCollector, FollowsTheMainPidThroughAPidFileAndCountsChanges) {
   EXPECT_FALSE(value_of(families, "openclaw_gateway_pid").has_value());
   EXPECT_FALSE(value_of(families, "openclaw_gateway_resident_memory_bytes").has_value());
 
-  Child second;
-  std::ofstream(pid_file) << second.pid << "\n";
+  const ChildProcess second = idle_process();
+  std::ofstream(pid_file) << second.pid() << "\n";
   families = collector.Collect();
   EXPECT_EQ(value_of(families, "openclaw_gateway_up"), 1);
-  EXPECT_EQ(value_of(families, "openclaw_gateway_pid"), second.pid);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_pid"), second.pid());
   EXPECT_EQ(value_of(families, "openclaw_gateway_process_restarts_total"), 1);
-  std::filesystem::remove(pid_file);
 }
 
 TEST(MemoryLimit, PrefersTheTighterOfCgroupAndUnitElseHostMemory) {

@@ -2,10 +2,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -19,53 +17,19 @@
 #include <thread>
 #include <vector>
 
+#include "paths.hpp"
+#include "process.hpp"
+
 namespace openclaw::exporter {
 namespace {
 
 namespace fs = std::filesystem;
+using openclaw::testing::ChildProcess;
+using openclaw::testing::TempDir;
+using namespace std::chrono_literals;
 const std::string kFixtures = OPENCLAW_EXPORTER_FIXTURES;
 const auto kTicks = static_cast<double>(::sysconf(_SC_CLK_TCK));
 const auto kPageSize = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-
-class TempDir {
- public:
-  TempDir() {
-    std::string name = (fs::temp_directory_path() / "sampler-test-XXXXXX").string();
-    if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = name;
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-// A forked child that is killed and reaped when the test ends, however it ends.
-class Child {
- public:
-  explicit Child(pid_t pid) : pid_(pid) {}
-  ~Child() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-  pid_t pid() const { return pid_; }
-  int reap() {
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  pid_t pid_;
-};
 
 struct Pipe {
   int read_end = -1;
@@ -101,7 +65,7 @@ class FakeProcTest : public ::testing::Test {
     fs::create_directories(root() / "4242/fd");
     for (int fd = 0; fd < 7; ++fd) std::ofstream(root() / "4242/fd" / std::to_string(fd));
   }
-  fs::path root() const { return temp_.path() / "proc"; }
+  fs::path root() const { return fs::path(temp_.path()) / "proc"; }
   ProcessSampler sampler() const { return ProcessSampler(root().string(), kFixtures + "/fakecgroup/v2"); }
 
   void expect_gateway_tree(const Result<ProcessSample>& sample) const {
@@ -119,7 +83,7 @@ class FakeProcTest : public ::testing::Test {
   }
 
  private:
-  TempDir temp_;
+  TempDir temp_{"sampler-test-"};
 };
 
 TEST_F(FakeProcTest, SumsTheTreeFoundThroughChildrenFiles) { expect_gateway_tree(sampler().sample(4242)); }
@@ -214,19 +178,16 @@ TEST(LiveProcessSampler, TreeRssGrowsBy64MiBTouchedInAChild) {
   Pipe go;
   Pipe allocated;
   Pipe baseline_ready;
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
+  const ChildProcess child = ChildProcess::fork_and_run([&] {
     baseline_ready.signal();
     go.wait();
     void* memory = ::mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (memory == MAP_FAILED) ::_exit(1);
+    if (memory == MAP_FAILED) return 1;
     std::memset(memory, 0x5a, kBytes);
     allocated.signal();
     ::pause();
-    ::_exit(0);
-  }
-  Child child(pid);
+    return 0;
+  });
   baseline_ready.wait();
   const auto before = sampler.sample(::getpid());
   go.signal();
@@ -250,9 +211,7 @@ TEST(LiveProcessSampler, CpuOfAReapedChildStaysInTheTree) {
   const ProcessSampler sampler;
   Pipe busy_done;
   Pipe exit_now;
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
+  ChildProcess child = ChildProcess::fork_and_run([&] {
     // CPU time, not wall time: the machine may be busy.
     timespec used{};
     volatile std::uint64_t spin = 0;
@@ -262,14 +221,13 @@ TEST(LiveProcessSampler, CpuOfAReapedChildStaysInTheTree) {
     } while (used.tv_sec == 0 && used.tv_nsec < 300'000'000);
     busy_done.signal();
     exit_now.wait();
-    ::_exit(0);
-  }
-  Child child(pid);
+    return 0;
+  });
   const auto before = sampler.sample(::getpid());
   busy_done.wait();
   const auto busy = sampler.sample(::getpid());
   exit_now.signal();
-  child.reap();
+  ASSERT_EQ(child.wait_exit(30s), 0);  // reaped
   const auto reaped = sampler.sample(::getpid());
   ASSERT_TRUE(before.ok() && busy.ok() && reaped.ok());
   EXPECT_GE(busy->cpu_seconds - before->cpu_seconds, 0.25);
@@ -279,10 +237,9 @@ TEST(LiveProcessSampler, CpuOfAReapedChildStaysInTheTree) {
 }
 
 TEST(LiveProcessSampler, ReapedProcessIsGone) {
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) ::_exit(0);
-  Child(pid).reap();
+  ChildProcess child = ChildProcess::fork_and_run([] { return 0; });
+  const pid_t pid = child.pid();
+  ASSERT_EQ(child.wait_exit(30s), 0);  // reaped
   const auto sample = ProcessSampler().sample(pid);
   ASSERT_FALSE(sample.ok());
   EXPECT_EQ(sample.error(), "process " + std::to_string(pid) + " gone");
@@ -291,20 +248,19 @@ TEST(LiveProcessSampler, ReapedProcessIsGone) {
 // Runs `body` in a child that dropped root to nobody, and returns what it wrote.
 std::string run_as_nobody(const std::function<std::string()>& body) {
   Pipe out;
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+  ChildProcess child = ChildProcess::fork_and_run([&] {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) return 2;
     const std::string text = body();
     (void)!::write(out.write_end, text.data(), text.size());
-    ::_exit(0);
-  }
+    return 0;
+  });
   ::close(out.write_end);
   out.write_end = -1;
   std::string text;
   char buffer[512];
   ssize_t got = 0;
   while ((got = ::read(out.read_end, buffer, sizeof(buffer))) > 0) text.append(buffer, static_cast<std::size_t>(got));
-  Child(pid).reap();
+  child.wait_exit(30s);
   return text;
 }
 
@@ -330,17 +286,15 @@ TEST(LiveProcessSampler, ReadsTheLimitOfARealMemoryCgroup) {
   constexpr std::uint64_t kLimit = 256U << 20;
   std::ofstream(group / (v2 ? "memory.max" : "memory.limit_in_bytes")) << kLimit;
   Pipe joined;
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    joined.wait();
-    ::pause();
-    ::_exit(0);
-  }
   {
-    Child child(pid);
-    std::ofstream(group / "cgroup.procs") << pid;
+    const ChildProcess child = ChildProcess::fork_and_run([&] {
+      joined.wait();
+      ::pause();
+      return 0;
+    });
+    std::ofstream(group / "cgroup.procs") << child.pid();
     joined.signal();
-    const auto sample = ProcessSampler().sample(pid);
+    const auto sample = ProcessSampler().sample(child.pid());
     ASSERT_TRUE(sample.ok()) << sample.error();
     EXPECT_EQ(sample->cgroup_memory_limit_bytes, kLimit);
   }

@@ -52,15 +52,20 @@ struct ExecArgs {
   }
 };
 
-// In the child: own process group, stdin /dev/null, stdout/stderr to `out_fd` (unless -1), exec.
-// Reports errno through `error_fd` (close-on-exec) when exec fails.
-[[noreturn]] void exec_child(ExecArgs& args, int out_fd, int error_fd) {
+// In the child: its own process group, and the test's signal dispositions undone: a child must die from SIGTERM
+// even if gtest ignored something.
+void become_own_group_with_default_signals() {
   setpgid(0, 0);
-  // Undo the test's signal dispositions: a child must die from SIGTERM even if gtest ignored something.
   for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD}) ::signal(sig, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+// In the child: own process group, stdin /dev/null, stdout/stderr to `out_fd` (unless -1), exec.
+// Reports errno through `error_fd` (close-on-exec) when exec fails.
+[[noreturn]] void exec_child(ExecArgs& args, int out_fd, int error_fd) {
+  become_own_group_with_default_signals();
   const int devnull = open("/dev/null", O_RDONLY);
   if (devnull >= 0) dup2(devnull, STDIN_FILENO);
   if (out_fd >= 0) {
@@ -177,6 +182,24 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::vector<std::strin
     pid_ = -1;
     throw std::runtime_error("cannot execute " + argv.front() + ": " + std::strerror(exec_errno));
   }
+}
+
+ChildProcess ChildProcess::fork_and_run(const std::function<int()>& body) {
+  ChildProcess child;
+  child.pid_ = fork();
+  if (child.pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (child.pid_ == 0) {
+    become_own_group_with_default_signals();
+    int code = 0;
+    try {
+      code = body();
+    } catch (...) {
+      code = 1;  // an exception must not unwind into the copy of the test
+    }
+    _exit(code);  // nor may its atexit handlers and destructors run
+  }
+  setpgid(child.pid_, child.pid_);
+  return child;
 }
 
 ChildProcess::~ChildProcess() { terminate_and_reap(); }

@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,11 @@ class ChildProcess {
   ChildProcess(ChildProcess&& other) noexcept;
   ChildProcess& operator=(ChildProcess&& other) noexcept;
 
+  // A child that runs `body` in a fork of the test (no exec) and exits with its return value (1 if it throws), for
+  // tests that need a process of their own making. Only what is safe after fork() in a threaded program belongs in
+  // `body`. Own process group, default signal actions and output inherited; owned and ended as above.
+  static ChildProcess fork_and_run(const std::function<int()>& body);
+
   pid_t pid() const { return pid_; }
   // False once the process has exited (it is then reaped and its status kept).
   bool running();
@@ -49,6 +55,7 @@ class ChildProcess {
   const std::string& log_file() const { return log_file_; }
 
  private:
+  ChildProcess() = default;
   void terminate_and_reap() noexcept;
   bool poll_exit() noexcept;
 

@@ -11,6 +11,7 @@
 //                      std::string log_file = {});       // RAII; movable, not copyable
 //       pid(), running(), signal(int), wait_exit(timeout) -> std::optional<int>, log(), log_file();
 //       the destructor: SIGTERM, up to 5 s, SIGKILL to its process group, always reaped.
+//   static ChildProcess ChildProcess::fork_and_run(std::function<int()> body);   // a fork that runs body, no exec
 // http_client.hpp
 //   struct HttpResponse { long status; std::string body; std::map<std::string, std::string> headers;  // lower-case
 //                         double seconds; std::string error; };            // status 0 + error: no response
