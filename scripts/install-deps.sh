@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git ca-certificates
+  build-essential cmake ninja-build pkg-config git ca-certificates ccache
   clang-format clang-tidy
   prometheus-cpp-dev libcivetweb-dev nlohmann-json3-dev
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev libssl-dev
