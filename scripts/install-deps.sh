@@ -14,6 +14,10 @@ packages=(
   curl iproute2 procps util-linux python3 docker-compose openssl
 )
 
+# npm fetches the pinned real gateway and its Node (scripts/fetch-openclaw.sh). A machine whose Node.js comes from
+# elsewhere (NodeSource's nodejs ships npm) keeps it; a fresh Debian 12 gets Debian's npm.
+command -v npm >/dev/null || packages+=(npm)
+
 # Peers and load tools for bench/ only: `install-deps.sh --bench`.
 if [[ ${1:-} == --bench ]]; then
   packages+=(prometheus-process-exporter prometheus-blackbox-exporter webhook wrk hyperfine valgrind linux-perf)

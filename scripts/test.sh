@@ -6,7 +6,8 @@
 #   - preset ci (RelWithDebInfo, -Werror, every target): what needs real peers and real time, which the sanitizers
 #     would only slow down: real systemd user managers, promtool/amtool, the end-to-end loop with real Prometheus and
 #     Alertmanager, the demo, and the real OpenClaw gateway (fetched from npm by scripts/fetch-openclaw.sh).
-# The sanitizer build runs niced in the background while the ci suites, which mostly wait on real clocks, run.
+# The ci suites, which mostly wait on real clocks, start as soon as what they run is built; the rest of the ci build
+# and the sanitizer build and suites run niced in the background meanwhile.
 # Nothing is retried: a failure fails the run, and its output says which test and why.
 # Usage (as root): scripts/test.sh [--experiments]
 #   --experiments   also run the opt-in measurements (label `experiment`, docs/real-gateway.md)
@@ -28,13 +29,16 @@ stage() {  # NAME COMMAND...: runs it and records its wall time
   shift
   echo "== $name"
   "$@" || status=$?
-  stages+=("$(printf '%-44s %4d s%s' "$name" $((SECONDS - start)) "$( ((status == 0)) || echo "  FAILED ($status)")")")
+  stages+=("$(printf '%-46s %4d s%s' "$name" $((SECONDS - start)) "$( ((status == 0)) || echo "  FAILED ($status)")")")
   return "$status"
 }
 background=()  # pids to stop if this script ends early
 finish() {
   local pid
-  for pid in "${background[@]}"; do pkill -TERM -P "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; done
+  for pid in "${background[@]}"; do  # those still running; the rest are already reaped
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+  done
   echo "== wall time per stage (total $((SECONDS - run_start)) s)"
   printf '   %s\n' "${stages[@]}"
 }
@@ -46,44 +50,48 @@ stage "install (scripts/install-deps.sh)" scripts/install-deps.sh
 # idempotent script again and reports a failure, with npm's reason, as a failed test.
 mkdir -p build
 fetch_log=build/fetch-openclaw.log
-scripts/fetch-openclaw.sh >"$fetch_log" 2>&1 &
+nice -n 19 scripts/fetch-openclaw.sh >"$fetch_log" 2>&1 &
 fetch_pid=$!
 background+=("$fetch_pid")
 
 stage "configure ci, asan" bash -c 'cmake --preset ci >/dev/null && cmake --preset asan >/dev/null'
-stage "build ci (every target, -Werror)" cmake --build --preset ci -j "$jobs"
+stage "build ci: what the ci suites run" cmake --build --preset ci -j "$jobs" --target ci_suite_targets
 fetch_wait_start=$SECONDS
 wait "$fetch_pid" || echo "== scripts/fetch-openclaw.sh failed in the background (ctest real_gateway.fetch will say why): $(tail -n 3 "$fetch_log")"
-stages+=("$(printf '%-44s %4d s' "real gateway fetch: waited for after the build" $((SECONDS - fetch_wait_start)))")
+stages+=("$(printf '%-46s %4d s' "real gateway fetch: waited for after that" $((SECONDS - fetch_wait_start)))")
 
-# The sanitizer build and its suites, in the background, logged to a file that is printed when they are done (so the
-# two outputs do not interleave). The build runs at the lowest priority, so it takes only the CPU the ci suites leave;
-# the suites themselves at normal priority (some bound a latency).
-asan_log=build/asan-suites.log
-asan_start=$SECONDS
+# In the background, logged to a file printed when it is done (so the outputs do not interleave): the rest of the
+# ci build (every target, -Werror; the in-process test programs it compiles run under the sanitizers only), then
+# the asan build of sanitized_tests, both at the lowest CPU priority so they take only what the ci suites leave;
+# then the in-process suites under the sanitizers, at normal priority (some bound a latency).
+background_log=build/background.log
+background_start=$SECONDS
 (
-  nice -n 19 cmake --build --preset asan -j "$jobs" &&
-    echo "asan build: $((SECONDS - asan_start)) s" &&
-    ctest --preset asan -j "$jobs"
-) >"$asan_log" 2>&1 &
-asan_pid=$!
-background+=("$asan_pid")
+  set -e
+  nice -n 19 cmake --build --preset ci -j "$jobs"
+  echo "== ci build complete: $((SECONDS - background_start)) s"
+  nice -n 19 cmake --build --preset asan -j "$jobs"
+  echo "== asan build complete: $((SECONDS - background_start)) s"
+  ctest --preset asan -j 3
+) >"$background_log" 2>&1 &
+background_pid=$!
+background+=("$background_pid")
 
 ci_status=0
 stage "ci suites: systemd, alerts, e2e, real gateway" ctest --preset ci -j 4 || ci_status=$?
 
-asan_status=0
-asan_wait_start=$SECONDS
-wait "$asan_pid" || asan_status=$?
-echo "== asan: build + in-process suites (background, started after the ci build; log $asan_log)"
-cat "$asan_log"
-stages+=("$(printf '%-44s %4d s%s' "asan build + suites (background)" $((SECONDS - asan_start)) \
-  "$( ((asan_status == 0)) || echo "  FAILED ($asan_status)")")")
-stages+=("$(printf '%-44s %4d s' "  of which waited for after the ci suites" $((SECONDS - asan_wait_start)))")
+background_status=0
+background_wait_start=$SECONDS
+wait "$background_pid" || background_status=$?
+echo "== background: rest of the ci build, asan build, in-process suites under ASan+UBSan (log $background_log)"
+cat "$background_log"
+stages+=("$(printf '%-46s %4d s%s' "background: ci build, asan build + suites" $((SECONDS - background_start)) \
+  "$( ((background_status == 0)) || echo "  FAILED ($background_status)")")")
+stages+=("$(printf '%-46s %4d s' "  of which waited for after the ci suites" $((SECONDS - background_wait_start)))")
 
 experiments_status=0
 if ((experiments)); then
   stage "experiments (opt-in measurements)" ctest --preset experiments -V || experiments_status=$?
 fi
 
-((ci_status == 0 && asan_status == 0 && experiments_status == 0))
+((ci_status == 0 && background_status == 0 && experiments_status == 0))

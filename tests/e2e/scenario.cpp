@@ -194,7 +194,8 @@ void run_restart_scenario(Stack& s, const std::string& scenario, const std::stri
                          10s));
   const double process_restarts_before = process_restarts(s).value_or(-1);
   HealthPoller poller(s.gateway_url("/readyz"));
-  std::this_thread::sleep_for(500ms);
+  // A healthy sample before the degradation: the outage measured below starts after it.
+  ASSERT_TRUE(wait_until([&] { return poller.last_ok_before(unix_now()).has_value(); }, 5s, 20ms));
 
   Measurement m;
   m.scenario = scenario;
