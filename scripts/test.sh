@@ -3,7 +3,7 @@
 # errors, and runs every test once (docs/testing.md says what each suite proves and how long it takes):
 #   - preset asan (AddressSanitizer + UndefinedBehaviorSanitizer): the in-process suites, label `sanitized` (unit,
 #     HTTP, processes, the exporter and hook binaries against the fixture gateway). Only their targets are built.
-#   - preset ci (RelWithDebInfo, -Werror, every target): what needs real peers and real time, which the sanitizers
+#   - preset ci (RelWithDebInfo, -Werror, every other target): what needs real peers and real time, which the sanitizers
 #     would only slow down: real systemd user managers, promtool/amtool, the end-to-end loop with real Prometheus and
 #     Alertmanager, the demo, and the real OpenClaw gateway (fetched from npm by scripts/fetch-openclaw.sh).
 # The ci suites, which mostly wait on real clocks, start as soon as what they run is built; the rest of the ci build
@@ -60,19 +60,19 @@ fetch_wait_start=$SECONDS
 wait "$fetch_pid" || echo "== scripts/fetch-openclaw.sh failed in the background (ctest real_gateway.fetch will say why): $(tail -n 3 "$fetch_log")"
 stages+=("$(printf '%-46s %4d s' "real gateway fetch: waited for after that" $((SECONDS - fetch_wait_start)))")
 
-# In the background, logged to a file printed when it is done (so the outputs do not interleave): the rest of the
-# ci build (every target, -Werror; the in-process test programs it compiles run under the sanitizers only), then
-# the asan build of sanitized_tests, both at the lowest CPU priority so they take only what the ci suites leave;
-# then the in-process suites under the sanitizers, at normal priority (some bound a latency).
+# In the background, logged to a file printed when it is done (so the outputs do not interleave), at the lowest CPU
+# priority so that it takes only what the ci suites leave: the asan build of sanitized_tests, the in-process suites
+# under the sanitizers (normal priority: some bound a latency), then the rest of the ci build (benchmarks).
 background_log=build/background.log
 background_start=$SECONDS
 (
   set -e
-  nice -n 19 cmake --build --preset ci -j "$jobs"
-  echo "== ci build complete: $((SECONDS - background_start)) s"
   nice -n 19 cmake --build --preset asan -j "$jobs"
   echo "== asan build complete: $((SECONDS - background_start)) s"
   ctest --preset asan -j 3
+  echo "== asan suites complete: $((SECONDS - background_start)) s"
+  nice -n 19 cmake --build --preset ci -j "$jobs"
+  echo "== ci build complete: $((SECONDS - background_start)) s"
 ) >"$background_log" 2>&1 &
 background_pid=$!
 background+=("$background_pid")
@@ -83,9 +83,9 @@ stage "ci suites: systemd, alerts, e2e, real gateway" ctest --preset ci -j 4 || 
 background_status=0
 background_wait_start=$SECONDS
 wait "$background_pid" || background_status=$?
-echo "== background: rest of the ci build, asan build, in-process suites under ASan+UBSan (log $background_log)"
+echo "== background: asan build, in-process suites under ASan+UBSan, rest of the ci build (log $background_log)"
 cat "$background_log"
-stages+=("$(printf '%-46s %4d s%s' "background: ci build, asan build + suites" $((SECONDS - background_start)) \
+stages+=("$(printf '%-46s %4d s%s' "background: asan build + suites, ci rest" $((SECONDS - background_start)) \
   "$( ((background_status == 0)) || echo "  FAILED ($background_status)")")")
 stages+=("$(printf '%-46s %4d s' "  of which waited for after the ci suites" $((SECONDS - background_wait_start)))")
 

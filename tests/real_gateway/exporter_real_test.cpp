@@ -3,6 +3,7 @@
 // whole tree within 5 %), /readyz fields parsed, both probes succeeding.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <fstream>
@@ -76,14 +77,25 @@ TEST_F(ExporterOnRealGateway, ProcessSeriesMatchTheTruthAtAQuietMoment) {
   ASSERT_GT(pid, 0);
   // The gateway spawns short-lived helpers (a second SQLite reader, `npm root -g`) in its first minute, and our own
   // probes open connections every 2 s: compare only when the truth is the same just before and after the scrape.
+  const std::vector<std::string> states = {"established", "syn_sent",   "syn_recv", "fin_wait1", "fin_wait2",
+                                           "close",       "close_wait", "last_ack", "listen",    "closing"};
+  const auto connections_as_before = [&](const Scrape& s, const Truth& before) {
+    return std::all_of(states.begin(), states.end(), [&](const std::string& state) {
+      return s.get(series("openclaw_gateway_connections", kG + ",state=\"" + state + "\"")) ==
+             count_or_zero(before.sockets, upper(state));
+    });
+  };
   int unquiet = 0;
   for (int attempt = 0; attempt < 60; ++attempt) {
     const Truth before = read_truth(pid);
     const Scrape s = gateway().scrape_exporter();
     const Truth after = read_truth(pid);
-    // The gateway opens and closes files on its own (about once a second, e.g. for its CPU figures): an fd
-    // count that differs although before == after was such a moment; try again (a constant offset never passes).
-    if (!before.same_as(after) || s.get(series("openclaw_gateway_open_fds", kG)) != before.fds) {
+    // The gateway opens and closes files on its own (about once a second, e.g. for its CPU figures), and a probe
+    // connection can open and close between the two readings, inside the scrape (seen on a loaded machine: one
+    // ESTABLISHED more in the scrape than before and after): a count that differs although before == after was
+    // such a moment; try again. A constant offset never passes, and 60 tries without one fail below.
+    if (!before.same_as(after) || s.get(series("openclaw_gateway_open_fds", kG)) != before.fds ||
+        !connections_as_before(s, before)) {
       ++unquiet;
       std::this_thread::sleep_for(300ms);
       continue;
@@ -116,8 +128,7 @@ TEST_F(ExporterOnRealGateway, ProcessSeriesMatchTheTruthAtAQuietMoment) {
               gateway().manager().n_restarts(RealGateway::kUnit));
     // Connections, every state, exact.
     const auto ss = ss_tcp_states_of_pid(pid);
-    for (const std::string state : {"established", "syn_sent", "syn_recv", "fin_wait1", "fin_wait2", "close",
-                                    "close_wait", "last_ack", "listen", "closing"}) {
+    for (const std::string& state : states) {
       EXPECT_EQ(s.get(series("openclaw_gateway_connections", kG + ",state=\"" + state + "\"")),
                 count_or_zero(before.sockets, upper(state)))
           << state;
