@@ -5,9 +5,9 @@
 #   .cache/openclaw/ready                             written last: the pins that are in place
 # Debian 12 ships Node 18 and openclaw needs >=24.16 <25, hence the Node binary from npm. Nothing is committed.
 #
-# Idempotent: when `ready` matches the pins and both versions check out, it does nothing (no network). Otherwise it
-# refetches from scratch. If npm cannot reach the registry it exits non-zero with a message saying so: the tests
-# that depend on it then fail loudly instead of skipping.
+# Idempotent and serialised by a lock file next to the cache: when `ready` matches the pins and both versions check
+# out, it does nothing (no network). Otherwise it refetches from scratch. If npm cannot reach the registry it exits
+# non-zero with a message saying so: the tests that depend on it then fail loudly instead of skipping.
 #
 # Usage: scripts/fetch-openclaw.sh [CACHE_DIR]      (default: <repo>/.cache/openclaw)
 # Prints the cache dir on its last line of stdout.
@@ -41,6 +41,12 @@ cache_is_good() {
   installed=$("$node_bin" -p "require('$cache/oc/node_modules/openclaw/package.json').version" 2>/dev/null) || return 1
   [[ "$installed" == "$OPENCLAW_VERSION" ]]
 }
+
+# One fetch at a time per cache: a second run (scripts/test.sh starts one in the background, then ctest's
+# real_gateway.fetch runs this again) waits here for the first, then finds the cache good.
+mkdir -p "$(dirname "$cache")"
+exec 9>"$cache.lock"
+flock 9
 
 if cache_is_good; then
   log "cached: $PINS in $cache"
