@@ -46,12 +46,12 @@ trap finish EXIT
 
 stage "install (scripts/install-deps.sh)" scripts/install-deps.sh
 
-# The real gateway's download (npm; network-bound) overlaps the build. ctest's real_gateway.fetch runs the same
+# The real gateway's download (npm; niced: its unpacking would slow the build by minutes) overlaps the build. ctest's real_gateway.fetch runs the same
 # idempotent script again (it waits on the script's lock while this one is still at work) and reports a failure,
 # with npm's reason, as a failed test; the other ci suites do not wait for it.
 mkdir -p build
 fetch_log=build/fetch-openclaw.log
-scripts/fetch-openclaw.sh >"$fetch_log" 2>&1 &
+nice -n 19 scripts/fetch-openclaw.sh >"$fetch_log" 2>&1 &
 fetch_pid=$!
 background+=("$fetch_pid")
 
