@@ -192,10 +192,15 @@ void Stack::start_alertmanagers() {
     alertmanagers_.push_back(std::make_unique<ChildProcess>(
         argv, std::vector<std::string>{}, dir_.file("logs/alertmanager-" + std::to_string(i) + ".log")));
   }
+  // 90 s: ctest starts both e2e shards, the demo, the systemd and alerts suites at once beside the background
+  // builds, and one CI run saw an Alertmanager not answer within 30 s (with nothing in its log yet).
   for (std::size_t i = 0; i < am_ports_.size(); ++i) {
     require(wait_until([&] { return http_get("http://" + port_address(am_ports_[i]) + "/-/ready", 1s).status == 200; },
-                       30s),
-            "Alertmanager " + std::to_string(i) + " not ready: " + tail(alertmanagers_[i]->log()));
+                       90s),
+            "Alertmanager " + std::to_string(i) + " not ready within 90 s (" +
+                (alertmanagers_[i]->running() ? "still running" : "exited") + ", web " + port_address(am_ports_[i]) +
+                (am_cluster_ports_.empty() ? "" : ", cluster " + port_address(am_cluster_ports_[i])) +
+                "); its log: " + tail(alertmanagers_[i]->log()));
   }
 }
 
@@ -221,7 +226,7 @@ void Stack::start_prometheus() {
                                "--web.external-url=http://" + port_address(prometheus_port_)},
       std::vector<std::string>{}, dir_.file("logs/prometheus.log"));
   prometheus_ = std::make_unique<PrometheusClient>("http://" + port_address(prometheus_port_));
-  require(wait_until([&] { return http_get(prometheus_->url() + "/-/ready", 1s).status == 200; }, 30s),
+  require(wait_until([&] { return http_get(prometheus_->url() + "/-/ready", 1s).status == 200; }, 90s),
           "Prometheus not ready: " + tail(prometheus_process_->log()));
 }
 
