@@ -2,16 +2,21 @@
 
 #include <CivetServer.h>
 #include <fmt/format.h>
+#include <arpa/inet.h>
 #include <dlfcn.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace openclaw {
 namespace {
@@ -73,6 +78,21 @@ void load_tls_shim() {
   if (!error.empty()) throw std::runtime_error(error);
 }
 
+// civetweb's accept loop polls its listening socket in 2 s quanta and looks at the stop flag only between them, so
+// mg_stop() takes up to 2 s. A connection to that socket ends the poll at once; the loop then sees the flag and stops
+// without accepting it.
+void connect_and_close(const std::string& host, int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) return;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (inet_pton(AF_INET, host.c_str(), &address.sin_addr) == 1) {
+    (void)connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
+  }
+  close(fd);
+}
+
 }  // namespace
 
 std::string normalize_listen_address(std::string_view address) {
@@ -113,6 +133,8 @@ HttpServer::HttpServer(const HttpServerOptions& options) {
     throw std::runtime_error("TLS needs both a certificate file and a key file");
   }
   std::string ports = normalize_listen_address(options.listen_address);
+  wake_host_ = ports.substr(0, ports.rfind(':'));
+  if (wake_host_ == "0.0.0.0") wake_host_ = "127.0.0.1";
   if (tls) ports += "s";
   const std::string threads = std::to_string(options.num_threads);
   const std::string timeout = std::to_string(options.request_timeout.count());
@@ -142,7 +164,19 @@ HttpServer::HttpServer(const HttpServerOptions& options) {
 }
 
 HttpServer::~HttpServer() {
-  if (server_) server_->close();
+  if (!server_) return;
+  const std::vector<int> ports = server_->getListeningPorts();
+  std::atomic<bool> stopped{false};
+  std::thread waker([&] {
+    // First give close() time to raise the stop flag: a connection accepted before it is served (and closed).
+    for (std::this_thread::sleep_for(std::chrono::milliseconds(10)); !stopped.load();
+         std::this_thread::sleep_for(std::chrono::milliseconds(20))) {
+      for (const int port : ports) connect_and_close(wake_host_, port);
+    }
+  });
+  server_->close();
+  stopped = true;
+  waker.join();
 }
 
 void HttpServer::add_handler(const std::string& uri, CivetHandler& handler) { server_->addHandler(uri, handler); }

@@ -44,6 +44,7 @@ class HttpServer {
 
  private:
   std::unique_ptr<CivetServer> server_;
+  std::string wake_host_;  // where the destructor connects to end civetweb's accept poll
 };
 
 // ":9789" -> "0.0.0.0:9789"; "9789" -> "0.0.0.0:9789"; "host:port" unchanged. Throws std::invalid_argument.
