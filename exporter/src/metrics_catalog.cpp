@@ -9,7 +9,8 @@ using prometheus::MetricType;
 const std::vector<MetricDescriptor>& metrics_catalog() {
   static const std::vector<MetricDescriptor> catalog = {
       {"openclaw_gateway_up", MetricType::Gauge,
-       "1 when the gateway's main process was found, else 0 (its process series are then absent)."},
+       "1 when the gateway's main process runs, 0 when its pid file, the cmdline search or its unit says it does not; "
+       "absent when the exporter cannot tell (see openclaw_exporter_source_success{source=\"discovery\"})."},
       {"openclaw_gateway_pid", MetricType::Gauge, "PID of the gateway's current main process."},
       {"openclaw_gateway_process_start_time_seconds", MetricType::Gauge,
        "Start time of the gateway's current main process since the unix epoch in seconds."},
@@ -42,11 +43,31 @@ const std::vector<MetricDescriptor>& metrics_catalog() {
        "p99 event-loop delay the gateway reports in /readyz, in seconds."},
       {"openclaw_gateway_event_loop_utilization", MetricType::Gauge,
        "Event-loop utilization (0-1) the gateway reports in /readyz."},
+      {"openclaw_gateway_draining", MetricType::Gauge,
+       "1 when /readyz names gateway-draining among its failing checks: the gateway finishes active work before it "
+       "stops (a restart or stop is under way), 0 otherwise."},
+      {"openclaw_gateway_readyz_failing", MetricType::Gauge,
+       "1 for each check /readyz names as failing (gateway-draining, startup-sidecars, plugin-reload, state-database, "
+       "internal; channel ids and anything else as other), 0 for the others."},
       {"openclaw_gateway_uptime_seconds", MetricType::Gauge,
        "The gateway's own uptime from /readyz uptimeMs in seconds (resets on an in-process restart)."},
       {"openclaw_gateway_unit_active", MetricType::Gauge, "1 when the gateway's systemd unit ActiveState is active."},
       {"openclaw_gateway_unit_state", MetricType::Gauge,
        "The gateway's systemd unit ActiveState: 1 for the current state, 0 for the others."},
+      {"openclaw_gateway_unit_sub_state", MetricType::Gauge,
+       "The gateway's systemd unit SubState (running, stop-sigterm, auto-restart, dead, ...; 'other' when unknown), "
+       "value 1."},
+      {"openclaw_gateway_unit_result", MetricType::Gauge,
+       "The gateway's systemd unit Result (success, exit-code, signal, core-dump, timeout, oom-kill, ...): 1 for the "
+       "current one, 0 for the others."},
+      {"openclaw_gateway_unit_exec_main_code", MetricType::Gauge,
+       "How the unit's last main process ended (systemd ExecMainCode): 1 exited, 2 killed, 3 dumped core, 0 running "
+       "or never started."},
+      {"openclaw_gateway_unit_exec_main_status", MetricType::Gauge,
+       "Exit status of the unit's last main process, or its signal number when killed (systemd ExecMainStatus); 78 "
+       "is openclaw's 'invalid config or duplicate instance: do not restart'."},
+      {"openclaw_gateway_unit_stopped_deliberately", MetricType::Gauge,
+       "1 when the unit is inactive with result success: the last stop was a stop job, not a crash."},
       {"openclaw_gateway_unit_restarts_total", MetricType::Counter,
        "Automatic restarts systemd made of the gateway's unit (NRestarts)."},
       {"openclaw_gateway_process_restarts_total", MetricType::Counter,

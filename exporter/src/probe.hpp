@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "result.hpp"
 
@@ -17,6 +18,7 @@ struct ReadyzBody {
   std::optional<bool> event_loop_degraded;
   std::optional<double> event_loop_delay_p99_seconds;
   std::optional<double> event_loop_utilization;
+  std::optional<std::vector<std::string>> failing;  // names of the failing checks ("gateway-draining", a channel, …)
 };
 
 // Parses the /readyz body. Fails only when the body is not a JSON object; unknown fields are ignored and

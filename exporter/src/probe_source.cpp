@@ -1,7 +1,15 @@
 #include "probe_source.hpp"
 
+#include <algorithm>
+#include <array>
+#include <set>
+
 namespace openclaw::exporter {
 namespace {
+
+// The checks openclaw 2026.9.6 names in /readyz `failing` (besides channel ids, which are the user's: "other").
+constexpr std::array<std::string_view, 6> kReadyzChecks = {"gateway-draining", "startup-sidecars", "plugin-reload",
+                                                           "state-database",   "internal",         "other"};
 
 double unix_seconds(std::chrono::system_clock::time_point t) {
   return std::chrono::duration<double>(t.time_since_epoch()).count();
@@ -15,6 +23,20 @@ void add_readyz(const ReadyzBody& body, const MetricSet::Labels& labels, MetricS
   }
   if (body.event_loop_utilization) out.add("openclaw_gateway_event_loop_utilization", labels, *body.event_loop_utilization);
   if (body.uptime_seconds) out.add("openclaw_gateway_uptime_seconds", labels, *body.uptime_seconds);
+  if (!body.failing) return;
+  std::set<std::string_view> failing;
+  for (const std::string& check : *body.failing) {
+    failing.insert(std::find(kReadyzChecks.begin(), kReadyzChecks.end(), check) != kReadyzChecks.end()
+                       ? std::string_view(check)
+                       : "other");
+  }
+  for (std::string_view check : kReadyzChecks) {
+    auto check_labels = labels;
+    check_labels["check"] = std::string(check);
+    out.add("openclaw_gateway_readyz_failing", check_labels, failing.contains(check) ? 1 : 0);
+  }
+  // SIGTERM (a restart or stop) makes the gateway drain its active work with /readyz answering 503: busy, not down.
+  out.add("openclaw_gateway_draining", labels, failing.contains("gateway-draining") ? 1 : 0);
 }
 
 }  // namespace

@@ -1,9 +1,7 @@
 #include "process_sampler.hpp"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <unordered_map>
 #include <unordered_set>
@@ -182,27 +180,6 @@ Result<HostMemory> ProcessSampler::host_memory() const {
   const auto info = read_parsed(proc_root_ + "/meminfo", parse_meminfo);
   if (!info.ok()) return Result<HostMemory>::failure(info.error());
   return HostMemory{info->total_bytes, info->available_bytes};
-}
-
-std::vector<int> ProcessSampler::find_by_cmdline(const std::regex& pattern) const {
-  std::vector<int> matches;
-  for (const int pid : list_numeric_entries(proc_root_).numbers) {
-    const auto file = read_file(pid_dir(proc_root_, pid) + "/cmdline");
-    if (file.error != 0 || file.text.empty()) continue;  // exited meanwhile, or a kernel thread
-    if (std::regex_search(join_cmdline(file.text), pattern)) matches.push_back(pid);
-  }
-  std::sort(matches.begin(), matches.end());
-  return matches;
-}
-
-Result<int> ProcessSampler::read_pid_file(const std::string& path) const {
-  auto pid = read_parsed(path, parse_pid_text);
-  if (!pid.ok()) return pid;
-  struct stat info {};
-  if (::stat(pid_dir(proc_root_, *pid).c_str(), &info) != 0) {
-    return Result<int>::failure("pid " + std::to_string(*pid) + " from " + path + " is not running");
-  }
-  return pid;
 }
 
 }  // namespace openclaw::exporter

@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -41,10 +40,6 @@ class ProcessSampler {
 
   Result<ProcessSample> sample(int pid) const;
   Result<HostMemory> host_memory() const;
-  // PIDs whose NUL-separated /proc/PID/cmdline (joined with spaces) matches `pattern` (regex_search), ascending.
-  std::vector<int> find_by_cmdline(const std::regex& pattern) const;
-  // The PID in a pid file (decimal, surrounding whitespace allowed) when that process exists.
-  Result<int> read_pid_file(const std::string& path) const;
 
  private:
   std::string proc_root_;

@@ -31,6 +31,12 @@ Result<ReadyzBody> parse_readyz(std::string_view body) {
     if (const auto delay_ms = number_at(*loop, "delayP99Ms")) out.event_loop_delay_p99_seconds = *delay_ms / 1000.0;
     out.event_loop_utilization = number_at(*loop, "utilization");
   }
+  if (const auto failing = json.find("failing"); failing != json.end() && failing->is_array()) {
+    out.failing.emplace();
+    for (const auto& check : *failing) {
+      if (check.is_string()) out.failing->push_back(check.get<std::string>());
+    }
+  }
   return out;
 }
 

@@ -14,7 +14,7 @@ std::vector<std::unique_ptr<Source>> make_sources(const ExporterConfig& config,
                                                   std::shared_ptr<const Prober> prober) {
   std::vector<std::unique_ptr<Source>> sources;
   sources.push_back(std::make_unique<SystemdSource>(std::move(systemd)));  // before discovery: MainPID
-  sources.push_back(std::make_unique<DiscoverySource>(sampler));
+  sources.push_back(std::make_unique<DiscoverySource>(std::make_shared<const ProcessFinder>(config.procfs)));
   sources.push_back(std::make_unique<ProcessSource>(sampler));
   sources.push_back(std::make_unique<SocketSource>(config.procfs));
   sources.push_back(std::make_unique<ProbeSource>(std::move(prober)));

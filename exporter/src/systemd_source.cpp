@@ -1,25 +1,58 @@
 #include "systemd_source.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace openclaw::exporter {
+namespace {
+
+constexpr std::array<std::string_view, 6> kActiveStates = {"active",   "reloading", "inactive",
+                                                           "failed",   "activating", "deactivating"};
+// systemd's service Result values (systemd.exec(5) $SERVICE_RESULT); anything newer is reported as "other".
+constexpr std::array<std::string_view, 11> kResults = {"success",  "protocol",        "timeout",   "exit-code",
+                                                       "signal",   "core-dump",       "watchdog",  "start-limit-hit",
+                                                       "resources", "oom-kill",       "other"};
+// A service's sub-states (systemd 252 src/basic/unit-def.c); anything else is "other".
+constexpr std::array<std::string_view, 20> kSubStates = {
+    "dead",          "condition",     "start-pre",     "start",        "start-post",   "running",   "exited",
+    "reload",        "stop",          "stop-watchdog", "stop-sigterm", "stop-sigkill", "stop-post", "final-watchdog",
+    "final-sigterm", "final-sigkill", "failed",        "auto-restart", "cleaning",     "other"};
+
+template <std::size_t N>
+std::string_view bounded(const std::string& value, const std::array<std::string_view, N>& known) {
+  return std::find(known.begin(), known.end(), value) != known.end() ? std::string_view(value) : "other";
+}
+
+}  // namespace
 
 Status SystemdSource::collect(GatewayContext& context, MetricSet& out) {
   auto state = manager_->unit(context.target.unit);
   if (!state) return Status::failure(state.error());
+  const UnitState& unit = *state;
   auto labels = context.labels();
   labels["unit"] = context.target.unit;
-  out.add("openclaw_gateway_unit_active", labels, state->active_state == "active" ? 1 : 0);
-  static constexpr std::array<std::string_view, 6> kStates = {"active",   "reloading", "inactive",
-                                                              "failed",   "activating", "deactivating"};
-  for (std::string_view s : kStates) {
+  out.add("openclaw_gateway_unit_active", labels, unit.active_state == "active" ? 1 : 0);
+  for (std::string_view s : kActiveStates) {
     auto state_labels = labels;
     state_labels["state"] = std::string(s);
-    out.add("openclaw_gateway_unit_state", state_labels, state->active_state == s ? 1 : 0);
+    out.add("openclaw_gateway_unit_state", state_labels, unit.active_state == s ? 1 : 0);
   }
-  if (state->load_state == "loaded") {
-    out.add("openclaw_gateway_unit_restarts_total", labels, state->n_restarts);
+  const std::string_view result = bounded(unit.result, kResults);
+  for (std::string_view r : kResults) {
+    auto result_labels = labels;
+    result_labels["result"] = std::string(r);
+    out.add("openclaw_gateway_unit_result", result_labels, result == r ? 1 : 0);
   }
+  auto sub_labels = labels;
+  sub_labels["sub_state"] = std::string(bounded(unit.sub_state, kSubStates));
+  out.add("openclaw_gateway_unit_sub_state", sub_labels, 1);
+  out.add("openclaw_gateway_unit_exec_main_code", labels, unit.exec_main_code);
+  out.add("openclaw_gateway_unit_exec_main_status", labels, unit.exec_main_status);
+  // A stop job that ran to completion leaves the unit inactive with result success; a crash leaves it failed or
+  // restarting, an exit 0 under Restart=always activating (auto-restart).
+  const bool deliberate = unit.active_state == "inactive" && unit.result == "success";
+  out.add("openclaw_gateway_unit_stopped_deliberately", labels, deliberate ? 1 : 0);
+  out.add("openclaw_gateway_unit_restarts_total", labels, unit.n_restarts);
   context.unit = std::move(state).value();
   return Ok{};
 }

@@ -112,14 +112,21 @@ Result<UnitState> SystemdUserManager::read_unit(const std::string& name) {
     return Result<UnitState>::failure(s.error());
   }
   if (state.load_state != "loaded") {
-    // An unknown unit has no Service interface; report it as having no process rather than as a failure.
-    return state;
+    // A misspelled (not-found), masked or broken unit is an error of the configuration, not a stopped gateway.
+    return Result<UnitState>::failure(fmt::format("unit {} is not loaded (LoadState={}): check the unit name", name,
+                                                  state.load_state));
   }
+  if (auto s = get_string(kUnitInterface, "SubState", state.sub_state); !s) return Result<UnitState>::failure(s.error());
+  if (auto s = get_string(kServiceInterface, "Result", state.result); !s) return Result<UnitState>::failure(s.error());
   std::uint32_t main_pid = 0;
   std::uint64_t memory_max = 0;
   if (auto s = get_trivial("MainPID", 'u', &main_pid); !s) return Result<UnitState>::failure(s.error());
   if (auto s = get_trivial("NRestarts", 'u', &state.n_restarts); !s) return Result<UnitState>::failure(s.error());
   if (auto s = get_trivial("MemoryMax", 't', &memory_max); !s) return Result<UnitState>::failure(s.error());
+  if (auto s = get_trivial("ExecMainCode", 'i', &state.exec_main_code); !s) return Result<UnitState>::failure(s.error());
+  if (auto s = get_trivial("ExecMainStatus", 'i', &state.exec_main_status); !s) {
+    return Result<UnitState>::failure(s.error());
+  }
   state.main_pid = static_cast<int>(main_pid);
   if (memory_max != std::numeric_limits<std::uint64_t>::max()) state.memory_max = memory_max;
   return state;

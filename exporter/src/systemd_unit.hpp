@@ -17,7 +17,11 @@ struct UnitState {
   int main_pid = 0;                          // 0 when the unit has no running main process
   std::uint32_t n_restarts = 0;              // systemd's NRestarts
   std::string active_state;                  // active, activating, deactivating, inactive, failed, reloading
+  std::string sub_state;                     // the service's own: running, stop-sigterm, auto-restart, dead, …
   std::string load_state;                    // loaded, not-found, …
+  std::string result;                        // success, exit-code, signal, core-dump, timeout, oom-kill, …
+  int exec_main_code = 0;                    // si_code of the last main process: 1 exited, 2 killed, 3 dumped, 0 none
+  int exec_main_status = 0;                  // its exit status, or the signal number when killed/dumped
   std::optional<std::uint64_t> memory_max;   // MemoryMax=, nullopt when infinity
 };
 

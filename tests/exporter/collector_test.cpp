@@ -2,6 +2,7 @@
 #include <prometheus/metric_family.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
@@ -88,7 +89,7 @@ TEST(GatewayCollector, FollowsTheMainPidThroughAPidFileAndCountsChanges) {
   const std::string pid_file = dir.file("gateway.pid");
   auto sampler = std::make_shared<const ProcessSampler>();
   std::vector<std::unique_ptr<Source>> sources;
-  sources.push_back(std::make_unique<DiscoverySource>(sampler));
+  sources.push_back(std::make_unique<DiscoverySource>(std::make_shared<const ProcessFinder>()));
   sources.push_back(std::make_unique<ProcessSource>(sampler));
   GatewayCollector collector({{"gw", "", pid_file, "", "http://127.0.0.1:1"}}, sampler, std::move(sources));
 
@@ -120,6 +121,128 @@ TEST(GatewayCollector, FollowsTheMainPidThroughAPidFileAndCountsChanges) {
   EXPECT_EQ(value_of(families, "openclaw_gateway_up"), 1);
   EXPECT_EQ(value_of(families, "openclaw_gateway_pid"), second.pid());
   EXPECT_EQ(value_of(families, "openclaw_gateway_process_restarts_total"), 1);
+}
+
+// Stands in for the systemd source: hands discovery a unit state, or fails as an unreachable bus does.
+class UnitStateSource final : public Source {
+ public:
+  std::optional<UnitState> state;  // nullopt: fail
+  std::string_view name() const override { return "systemd"; }
+  bool applies(const GatewayContext& /*context*/) const override { return true; }
+  Status collect(GatewayContext& context, MetricSet& /*out*/) override {
+    if (!state) return Status::failure("cannot connect to unix:path=/run/user/1000/systemd/private: ECONNREFUSED");
+    context.unit = state;
+    return Ok{};
+  }
+};
+
+UnitState unit_state(int main_pid, std::string active_state) {
+  UnitState unit;
+  unit.main_pid = main_pid;
+  unit.active_state = std::move(active_state);
+  unit.load_state = "loaded";
+  return unit;
+}
+
+class UnitDiscovery : public ::testing::Test {
+ protected:
+  std::vector<prometheus::MetricFamily> collect() { return collector_->Collect(); }
+  UnitStateSource* unit_source_ = nullptr;
+
+  void SetUp() override {
+    auto sampler = std::make_shared<const ProcessSampler>();
+    auto unit_source = std::make_unique<UnitStateSource>();
+    unit_source_ = unit_source.get();
+    std::vector<std::unique_ptr<Source>> sources;
+    sources.push_back(std::move(unit_source));
+    sources.push_back(std::make_unique<DiscoverySource>(std::make_shared<const ProcessFinder>()));
+    sources.push_back(std::make_unique<ProcessSource>(sampler));
+    collector_ = std::make_unique<GatewayCollector>(
+        std::vector<GatewayTarget>{{"gw", "openclaw-gateway.service", "", "", "http://127.0.0.1:1"}}, sampler,
+        std::move(sources));
+  }
+
+ private:
+  std::unique_ptr<GatewayCollector> collector_;
+};
+
+TEST_F(UnitDiscovery, ABlindExporterReportsNoUpAtAllNeverZero) {
+  const ChildProcess gateway = idle_process();
+  unit_source_->state = unit_state(gateway.pid(), "active");
+  auto families = collect();
+  EXPECT_EQ(value_of(families, "openclaw_gateway_up"), 1);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_pid"), gateway.pid());
+
+  unit_source_->state.reset();  // the user bus goes away; the gateway runs on
+  families = collect();
+  EXPECT_FALSE(value_of(families, "openclaw_gateway_up").has_value());
+  EXPECT_FALSE(value_of(families, "openclaw_gateway_pid").has_value());
+  EXPECT_FALSE(value_of(families, "openclaw_gateway_threads").has_value());
+  EXPECT_EQ(value_of(families, "openclaw_exporter_source_success", {{"source", "systemd"}}), 0);
+  EXPECT_EQ(value_of(families, "openclaw_exporter_source_success", {{"source", "discovery"}}), 0);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_process_restarts_total"), 0);  // still there, unchanged
+
+  unit_source_->state = unit_state(gateway.pid(), "active");  // back: the same process, no restart counted
+  families = collect();
+  EXPECT_EQ(value_of(families, "openclaw_gateway_up"), 1);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_process_restarts_total"), 0);
+}
+
+TEST_F(UnitDiscovery, OnlyTheUnitSayingNoMainProcessIsDown) {
+  for (const char* state : {"inactive", "failed", "activating", "deactivating"}) {
+    unit_source_->state = unit_state(0, state);
+    const auto families = collect();
+    EXPECT_EQ(value_of(families, "openclaw_gateway_up"), 0) << state;
+    EXPECT_EQ(value_of(families, "openclaw_exporter_source_success", {{"source", "discovery"}}), 1) << state;
+  }
+  unit_source_->state = unit_state(0, "active");  // not a state a gateway service has: cannot tell
+  const auto families = collect();
+  EXPECT_FALSE(value_of(families, "openclaw_gateway_up").has_value());
+  EXPECT_EQ(value_of(families, "openclaw_exporter_source_success", {{"source", "discovery"}}), 0);
+}
+
+TEST_F(UnitDiscovery, AMainPidThatExitedIsDownAndANewProcessIsARestart) {
+  std::optional<ChildProcess> first(idle_process());
+  const int first_pid = first->pid();
+  unit_source_->state = unit_state(first_pid, "active");
+  EXPECT_EQ(value_of(collect(), "openclaw_gateway_up"), 1);
+  first.reset();  // killed and reaped; the unit still names it (systemd has not noticed yet)
+  EXPECT_EQ(value_of(collect(), "openclaw_gateway_up"), 0);
+  const ChildProcess second = idle_process();
+  unit_source_->state = unit_state(second.pid(), "active");
+  const auto families = collect();
+  EXPECT_EQ(value_of(families, "openclaw_gateway_up"), 1);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_process_restarts_total"), 1);
+}
+
+TEST(DiscoveryIdentity, TheSamePidWithAnotherStartTimeIsARestart) {
+  const TempDir dir("identity-test-");
+  const std::string proc = dir.file("proc");
+  std::filesystem::copy(std::string(OPENCLAW_EXPORTER_FIXTURES) + "/fakeproc", proc,
+                        std::filesystem::copy_options::recursive);
+  auto unit_source = std::make_unique<UnitStateSource>();
+  unit_source->state = unit_state(4242, "active");
+  std::vector<std::unique_ptr<Source>> sources;
+  sources.push_back(std::move(unit_source));
+  sources.push_back(std::make_unique<DiscoverySource>(std::make_shared<const ProcessFinder>(proc)));
+  GatewayCollector collector({{"gw", "openclaw-gateway.service", "", "", "http://127.0.0.1:1"}},
+                             std::make_shared<const ProcessSampler>(proc), std::move(sources));
+  EXPECT_EQ(value_of(collector.Collect(), "openclaw_gateway_process_restarts_total"), 0);
+  EXPECT_EQ(value_of(collector.Collect(), "openclaw_gateway_process_restarts_total"), 0);
+  std::string stat;
+  std::getline(std::ifstream(proc + "/4242/stat"), stat);
+  const std::size_t at = stat.find(" 360000 ");
+  ASSERT_NE(at, std::string::npos);
+  std::ofstream(proc + "/4242/stat") << stat.replace(at, 8, " 470000 ") << "\n";  // PID 4242 reused
+  const auto families = collector.Collect();
+  EXPECT_EQ(value_of(families, "openclaw_gateway_pid"), 4242);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_process_restarts_total"), 1);
+}
+
+TEST(MainPidOf, ReadsTheUnitState) {
+  EXPECT_EQ(*main_pid_of(unit_state(42, "deactivating")), 42);  // draining: still running
+  EXPECT_EQ(*main_pid_of(unit_state(0, "failed")), std::nullopt);
+  EXPECT_FALSE(main_pid_of(unit_state(0, "reloading")).ok());
 }
 
 TEST(MemoryLimit, PrefersTheTighterOfCgroupAndUnitElseHostMemory) {

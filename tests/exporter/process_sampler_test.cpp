@@ -115,28 +115,6 @@ TEST_F(FakeProcTest, HostMemory) {
   EXPECT_EQ(memory->available_bytes, 23492924ULL * 1024);
 }
 
-TEST_F(FakeProcTest, FindByCmdlineSkipsKernelThreads) {
-  EXPECT_EQ(sampler().find_by_cmdline(std::regex("^openclaw-gateway$")), std::vector<int>{4242});
-  EXPECT_EQ(sampler().find_by_cmdline(std::regex("^node /opt/openclaw/worker\\.js --sqlite$")), std::vector<int>{4250});
-  EXPECT_EQ(sampler().find_by_cmdline(std::regex("")), (std::vector<int>{4242, 4250, 4251, 4260}));
-  EXPECT_TRUE(sampler().find_by_cmdline(std::regex("kworker")).empty());
-}
-
-TEST_F(FakeProcTest, ReadPidFile) {
-  const auto file = (root().parent_path() / "gateway.pid").string();
-  std::ofstream(file) << " 4250\n";
-  EXPECT_EQ(*sampler().read_pid_file(file), 4250);
-  std::ofstream(file) << "9999\n";
-  const auto stale = sampler().read_pid_file(file);
-  ASSERT_FALSE(stale.ok());
-  EXPECT_NE(stale.error().find("9999"), std::string::npos) << stale.error();
-  std::ofstream(file) << "pid\n";
-  EXPECT_FALSE(sampler().read_pid_file(file).ok());
-  const auto missing = sampler().read_pid_file(file + ".none");
-  ASSERT_FALSE(missing.ok());
-  EXPECT_NE(missing.error().find("ENOENT"), std::string::npos) << missing.error();
-}
-
 // ---- the live process tree of this test ----
 
 TEST(LiveProcessSampler, CountsOpenFdsAndThreadsExactly) {
