@@ -57,6 +57,12 @@ alert_contract_negative_cases() {
   bad_rules 'OpenClawGatewayDown: urgency without action' '/alert: OpenClawGatewayDown$/,/annotations:/{/action: restart/d}'
   bad_rules 'OpenClawGatewayRestartFailed: pages a human and must never carry action' \
     '/alert: OpenClawGatewayRestartFailed$/,/annotations:/s/^( +)severity: critical$/&\n\1action: restart\n\1urgency: immediate/'
+  bad_rules 'OpenClawGatewayConfigError: pages a human and must never carry action' \
+    '/alert: OpenClawGatewayConfigError$/,/annotations:/s/^( +)severity: critical$/&\n\1action: restart\n\1urgency: immediate/'
+  bad_rules 'OpenClawExporterBlind: pages a human and must never carry action' \
+    '/alert: OpenClawExporterBlind$/,/annotations:/s/^( +)severity: warning$/&\n\1action: restart\n\1urgency: immediate/'
+  bad_rules "OpenClawGatewayMemoryLeak: unknown metric or word 'gateway:openclaw_gateway_tree_memory_byte'" \
+    '/alert: OpenClawGatewayMemoryLeak$/,/for:/s/tree_memory_bytes:pss_else_rss\[10m\] offset 50m/tree_memory_byte[10m] offset 50m/'
   bad_rules 'OpenClawExporterDown: the summary must show {{ $value }}' \
     '/alert: OpenClawExporterDown$/,/runbook_url/s/ \(up = \{\{ \$value \}\}\)//'
   bad_rules 'OpenClawHostMemoryHigh: no description' '/alert: OpenClawHostMemoryHigh$/,/runbook_url/{/description:/d}'
