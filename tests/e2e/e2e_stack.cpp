@@ -110,13 +110,13 @@ void Stack::start_gateway() {
           "the gateway did not become ready");
 }
 
-void Stack::start_exporter() {
-  exporter_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{binary_dir() + "/exporter/openclaw-gateway-exporter",
-                               "--web.listen-address=" + port_address(exporter_port_), "--gateway.unit=" + std::string(kUnit),
-                               "--gateway.url=http://" + port_address(gateway_port_), "--probe.interval=" + std::to_string(kProbeInterval.count()) + "s",
-                               "--probe.timeout=" + options_.probe_timeout},
-      std::vector<std::string>{}, dir_.file("logs/exporter.log"));
+void Stack::start_exporter(const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv{binary_dir() + "/exporter/openclaw-gateway-exporter",
+                                "--web.listen-address=" + port_address(exporter_port_), "--gateway.unit=" + std::string(kUnit),
+                                "--gateway.url=http://" + port_address(gateway_port_), "--probe.interval=" + std::to_string(kProbeInterval.count()) + "s",
+                                "--probe.timeout=" + options_.probe_timeout};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  exporter_ = std::make_unique<ChildProcess>(argv, std::vector<std::string>{}, dir_.file("logs/exporter.log"));
   require(wait_until([&] { return http_get(exporter_url(), 1s).status == 200; }, 15s),
           "the exporter did not answer: " + exporter_->log());
 }

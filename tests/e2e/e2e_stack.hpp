@@ -64,7 +64,7 @@ class Stack {
   std::string exporter_url() const;
   std::optional<double> exporter_metric(const std::string& series) const;  // e.g. name{gateway="default"}
   void stop_exporter();
-  void start_exporter();
+  void start_exporter(const std::vector<std::string>& extra_args = {});
 
   // --- the hook ---
   // Starts the hook with `policy` and a fresh state dir (the previous hook, if any, is stopped first).

@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <thread>
 
 #include "scenario.hpp"
 
@@ -205,6 +206,31 @@ TEST(E2e, RestartThatFailsFiresRestartFailed) {
   s.manager().reset_failed(kUnit);
   s.manager().start(kUnit);
   ASSERT_TRUE(wait_until([&] { return http_get(s.gateway_url("/readyz"), 1s).status == 200; }, 30s));
+}
+
+// Scenario 8: the exporter loses the user manager (its bus address leads nowhere) while the gateway runs on. It must
+// not call that "down": `up` disappears, OpenClawExporterBlind tells a human, and no restart reaches the gateway.
+TEST(E2e, ABlindExporterNeverRestartsTheGatewayAndTellsAHuman) {
+  Stack& s = shared_stack();
+  ASSERT_TRUE(wait_until_quiet(s, 90s));
+  s.start_hook(HookPolicy{});  // a fresh hook: no cooldown or open circuit that would hide a wrong restart
+  ASSERT_TRUE(wait_until([&] { return s.prometheus().value("up{job=\"openclaw-restart-hook\"}") == 1.0; }, 15s));
+  const int pid = s.main_pid();
+  s.stop_exporter();
+  s.start_exporter({"--systemd.address=unix:path=" + s.dir().file("no-such-user-manager")});
+  ASSERT_TRUE(wait_until(
+      [&] { return s.prometheus().value("openclaw_exporter_source_success{source=\"discovery\"}") == 0.0; }, 30s));
+  EXPECT_FALSE(s.prometheus().value("openclaw_gateway_up").has_value());
+  EXPECT_TRUE(wait_until([&] { return s.prometheus().firing("OpenClawExporterBlind"); }, 60s, 250ms))
+      << s.prometheus().alerts().dump(1);
+  // One full cycle of the restart alert a blind `up 0` used to fire (for + evaluation + delivery): nothing came.
+  std::this_thread::sleep_for(alert_cycle(s, "OpenClawGatewayDown"));
+  EXPECT_FALSE(s.prometheus().firing("OpenClawGatewayDown"));
+  EXPECT_EQ(count_events(s.audit(), "restart"), 0) << dump(s.audit());
+  EXPECT_EQ(s.main_pid(), pid);
+  s.stop_exporter();
+  s.start_exporter();
+  ASSERT_TRUE(wait_until([&] { return s.prometheus().value("openclaw_gateway_up") == 1.0; }, 30s));
 }
 
 // Scenario 7: every PromQL expression of the shipped rules and dashboards returns data from this Prometheus.
