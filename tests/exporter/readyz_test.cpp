@@ -55,3 +55,14 @@ TEST(WebsocketProbe, ComputesTheRfc6455AcceptKey) {
   // The example in RFC 6455 section 1.3.
   EXPECT_EQ(websocket_accept_for("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
 }
+
+// The shape the real gateway answers (503) while it drains active work after SIGTERM (../shared notes, 2026.9.6).
+TEST(Readyz, NamesTheFailingChecksOfADrainingGateway) {
+  const auto body = parse_readyz(fixture("draining.json"));
+  ASSERT_TRUE(body.ok()) << body.error();
+  EXPECT_EQ(body->ready, false);
+  EXPECT_EQ(body->failing, std::vector<std::string>{"gateway-draining"});
+  EXPECT_EQ(parse_readyz(fixture("not-ready.json"))->failing, std::vector<std::string>{"channels"});
+  EXPECT_FALSE(parse_readyz(R"({"ready":true})")->failing.has_value());  // an older gateway: unknown, not "none"
+  EXPECT_EQ(parse_readyz(R"({"failing":["a",7,null]})")->failing, std::vector<std::string>{"a"});
+}
