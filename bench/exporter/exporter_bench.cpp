@@ -2,7 +2,7 @@
 // work. The target is $BENCH_PID (e.g. a fixture gateway started by compare.sh) or a stand-in spawned here.
 //
 //   Floor/*      raw syscalls, fixed buffers (floor_sampler.cpp)
-//   Lib/*        ProcessSampler::sample + host_memory, count_tcp_sockets (what one scrape calls)
+//   Lib/*        ProcessSampler::sample + host_memory, SocketCounter::count (what one scrape calls)
 //   Collect/*    GatewayCollector::Collect() with the real sources + TextSerializer: a full scrape minus HTTP
 //
 // Each benchmark reports the fds and TCP sockets it saw, so that a floor that "wins" by missing work shows.
@@ -21,7 +21,7 @@
 #include "process_sampler.hpp"
 #include "prober.hpp"
 #include "systemd_unit.hpp"
-#include "tcp_sockets.hpp"
+#include "socket_counter.hpp"
 
 namespace {
 
@@ -62,6 +62,18 @@ void Floor_SocketsPidfd(benchmark::State& state) {
   if (!floor.sample_process(sample)) state.SkipWithError("floor sample failed");
   for (auto _ : state) {
     if (!floor.count_tcp_pidfd(sample)) state.SkipWithError("pidfd_getfd not permitted");
+    benchmark::DoNotOptimize(sample);
+  }
+  report(state, sample.open_fds, sample.tcp_total());
+}
+
+// The earlier floor that duplicated every fd (unsafe: see count_tcp_pidfd), to show what knowing the type costs.
+void Floor_SocketsPidfdEveryFd(benchmark::State& state) {
+  FloorSampler floor(target_pid());
+  FloorSample sample;
+  if (!floor.sample_process(sample)) state.SkipWithError("floor sample failed");
+  for (auto _ : state) {
+    if (!floor.count_tcp_pidfd_every_fd(sample)) state.SkipWithError("pidfd_getfd not permitted");
     benchmark::DoNotOptimize(sample);
   }
   report(state, sample.open_fds, sample.tcp_total());
@@ -121,9 +133,10 @@ void Lib_ProcessSample(benchmark::State& state) {
 }
 
 void Lib_CountTcp(benchmark::State& state) {
+  const auto counter = ex::make_socket_counter(ex::SocketMethodChoice::kAuto);
   std::uint64_t tcp = 0;
   for (auto _ : state) {
-    auto counts = ex::count_tcp_sockets(target_pid());
+    auto counts = counter->count(target_pid());
     if (!counts || counts->method != ex::SocketMethod::kPidfdGetfd) state.SkipWithError("not counted by pidfd");
     tcp = counts ? total(*counts) : 0;
   }
@@ -131,9 +144,10 @@ void Lib_CountTcp(benchmark::State& state) {
 }
 
 void Lib_CountTcpSockDiag(benchmark::State& state) {
+  const auto counter = ex::make_socket_counter(ex::SocketMethodChoice::kSockDiag);
   std::uint64_t tcp = 0;
   for (auto _ : state) {
-    auto counts = ex::count_tcp_sockets_sock_diag(target_pid());
+    auto counts = counter->count(target_pid());
     if (!counts) state.SkipWithError("sock_diag failed");
     tcp = counts ? total(*counts) : 0;
   }
@@ -143,12 +157,13 @@ void Lib_CountTcpSockDiag(benchmark::State& state) {
 // What one scrape asks of the library for one gateway: compare with Floor_Full.
 void Lib_Full(benchmark::State& state) {
   const ex::ProcessSampler sampler;
+  const auto counter = ex::make_socket_counter(ex::SocketMethodChoice::kAuto);
   std::uint64_t fds = 0;
   std::uint64_t tcp = 0;
   for (auto _ : state) {
     auto host = sampler.host_memory();
     auto sample = sampler.sample(target_pid());
-    auto counts = ex::count_tcp_sockets(target_pid());
+    auto counts = counter->count(target_pid());
     if (!host || !sample || !counts) state.SkipWithError("sample failed");
     fds = sample ? sample->open_fds : 0;
     tcp = counts ? total(*counts) : 0;
@@ -217,7 +232,7 @@ bool print_agreement() {
                         floor.count_tcp_sock_diag(diag);
   const ex::ProcessSampler sampler;
   const auto sample = sampler.sample(target_pid());
-  const auto counts = ex::count_tcp_sockets(target_pid());
+  const auto counts = ex::make_socket_counter(ex::SocketMethodChoice::kAuto)->count(target_pid());
   if (!floor_ok || !sample || !counts) {
     std::fprintf(stderr, "exporter_bench: cannot sample pid %d\n", target_pid());
     return false;
@@ -238,6 +253,7 @@ bool print_agreement() {
 
 BENCHMARK(Floor_Process)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Floor_SocketsPidfd)->Unit(benchmark::kMicrosecond);
+BENCHMARK(Floor_SocketsPidfdEveryFd)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Floor_SocketsSockDiag)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Floor_Full)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Floor_FullSockDiag)->Unit(benchmark::kMicrosecond);
@@ -246,14 +262,17 @@ BENCHMARK(Lib_ProcessSample)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Lib_CountTcp)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Lib_CountTcpSockDiag)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Lib_Full)->Unit(benchmark::kMicrosecond);
-BENCHMARK(Collect_PidFile)->Unit(benchmark::kMicrosecond);
+// Sources run on the collector's threads: count the whole process's CPU, not only the scraping thread's.
+BENCHMARK(Collect_PidFile)->Unit(benchmark::kMicrosecond)->MeasureProcessCPUTime();
 
 int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::off);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   if (const char* regex = std::getenv("BENCH_CMDLINE_REGEX"); regex != nullptr && *regex != '\0') {
-    benchmark::RegisterBenchmark("Collect_CmdlineRegex", Collect_CmdlineRegex)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark("Collect_CmdlineRegex", Collect_CmdlineRegex)
+        ->Unit(benchmark::kMicrosecond)
+        ->MeasureProcessCPUTime();
   }
   if (!print_agreement()) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -32,8 +32,11 @@ class FloorSampler {
 
   // /proc/PID/stat, limits, fd listing, the descendants' stat, the cgroup memory limit, /proc/meminfo.
   bool sample_process(FloorSample& out);
-  // TCP states by pidfd_getfd + getsockopt(TCP_INFO) over the fds listed by the last sample_process().
+  // TCP states by pidfd_getfd + getsockopt(TCP_INFO) over the socket fds (readlink first) listed by the last
+  // sample_process().
   bool count_tcp_pidfd(FloorSample& out);
+  // The same duplicating every fd, sockets or not (the earlier, unsafe floor; for comparison only).
+  bool count_tcp_pidfd_every_fd(FloorSample& out);
   // TCP states by matching readlink(/proc/PID/fd/N) socket inodes against a sock_diag dump (v4+v6, no TIME_WAIT).
   bool count_tcp_sock_diag(FloorSample& out);
   // /proc/PID/status alone (the exporter does not need it: stat has RSS and threads). Returns bytes read.

@@ -155,6 +155,9 @@ ParsedArgs parse_exporter_args(int argc, const char* const* argv) {
   std::string config_file;
   std::string probe_interval = "15s";
   std::string probe_timeout = "10s";
+  std::string socket_method = "auto";
+  std::string scrape_timeout = "9s";
+  std::string scrape_timeout_offset = "500ms";
   bool version = false;
 
   CLI::App app{"openclaw-gateway-exporter: Prometheus metrics for OpenClaw gateways", "openclaw-gateway-exporter"};
@@ -175,6 +178,15 @@ ParsedArgs parse_exporter_args(int argc, const char* const* argv) {
   auto* file = app.add_option("--config.file", config_file, "YAML file listing several gateways");
   app.add_option("--probe.interval", probe_interval, "How often to probe each gateway")->capture_default_str();
   app.add_option("--probe.timeout", probe_timeout, "Probe timeout")->capture_default_str();
+  app.add_option("--collector.sockets.method", socket_method,
+                 "How to count the gateway's TCP sockets: auto (pidfd_getfd, else sock_diag), pidfd_getfd, sock_diag")
+      ->capture_default_str();
+  app.add_option("--scrape.timeout", scrape_timeout,
+                 "Longest a scrape may take (also the cap on X-Prometheus-Scrape-Timeout-Seconds)")
+      ->capture_default_str();
+  app.add_option("--scrape.timeout-offset", scrape_timeout_offset,
+                 "Subtracted from X-Prometheus-Scrape-Timeout-Seconds so that the answer arrives in time")
+      ->capture_default_str();
   app.add_option("--path.procfs", config.procfs, "procfs mountpoint")->capture_default_str();
   app.add_option("--path.cgroupfs", config.cgroupfs, "cgroup filesystem mountpoint")->capture_default_str();
   app.add_option("--systemd.address", config.systemd_address,
@@ -201,6 +213,20 @@ ParsedArgs parse_exporter_args(int argc, const char* const* argv) {
   }
   config.probe_interval = duration_flag(probe_interval, "--probe.interval");
   config.probe_timeout = duration_flag(probe_timeout, "--probe.timeout");
+  config.scrape_timeout = duration_flag(scrape_timeout, "--scrape.timeout");
+  const auto offset = parse_duration(scrape_timeout_offset);
+  if (!offset || *offset >= config.scrape_timeout) {
+    throw ConfigError(fmt::format("--scrape.timeout-offset: got \"{}\", expected a duration such as 500ms, shorter "
+                                  "than --scrape.timeout",
+                                  scrape_timeout_offset));
+  }
+  config.scrape_timeout_offset = *offset;
+  const auto method = parse_socket_method_choice(socket_method);
+  if (!method) {
+    throw ConfigError(fmt::format("--collector.sockets.method: got \"{}\", expected one of auto, pidfd_getfd, sock_diag",
+                                  socket_method));
+  }
+  config.socket_method = *method;
   if (!config.telemetry_path.starts_with('/') || config.telemetry_path == "/") {
     throw ConfigError(fmt::format("--web.telemetry-path: got \"{}\", expected a path like /metrics",
                                   config.telemetry_path));

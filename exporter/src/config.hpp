@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "socket_counter.hpp"
+
 namespace openclaw::exporter {
 
 // A start-up configuration error: the message names the flag or key and what was expected.
@@ -42,6 +44,10 @@ struct ExporterConfig {
   std::string procfs = "/proc";
   std::string cgroupfs = "/sys/fs/cgroup";
   std::string systemd_address;  // empty: $XDG_RUNTIME_DIR/systemd/private, else the user bus
+  SocketMethodChoice socket_method = SocketMethodChoice::kAuto;
+  // A scrape's deadline: min(scrape_timeout, X-Prometheus-Scrape-Timeout-Seconds - scrape_timeout_offset).
+  std::chrono::milliseconds scrape_timeout{9000};
+  std::chrono::milliseconds scrape_timeout_offset{500};
   std::vector<GatewayTarget> gateways;
 };
 

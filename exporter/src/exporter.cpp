@@ -2,7 +2,6 @@
 
 #include "gateway_collector.hpp"
 #include "http_server.hpp"
-#include "metrics_handler.hpp"
 #include "prober.hpp"
 #include "systemd_unit.hpp"
 #include "web_handlers.hpp"
@@ -15,9 +14,9 @@ Exporter::Exporter(const ExporterConfig& config) {
   std::vector<Prober::Target> probe_targets;
   for (const auto& gateway : config.gateways) probe_targets.push_back({gateway.name, gateway.url});
   prober_ = std::make_shared<Prober>(std::move(probe_targets), config.probe_interval, config.probe_timeout);
-  collector_ = std::make_shared<GatewayCollector>(config.gateways, sampler,
-                                                  make_sources(config, sampler, std::move(systemd), prober_));
-  metrics_handler_ = std::make_unique<MetricsHandler>(std::vector<std::shared_ptr<prometheus::Collectable>>{collector_});
+  collector_ = std::make_shared<GatewayCollector>(
+      config.gateways, sampler, make_sources(config, sampler, std::move(systemd), prober_), config.scrape_timeout);
+  metrics_handler_ = std::make_unique<ScrapeHandler>(*collector_, config.scrape_timeout, config.scrape_timeout_offset);
   landing_handler_ = std::make_unique<LandingPageHandler>(config);
 
   HttpServerOptions options;

@@ -7,7 +7,6 @@
 
 namespace openclaw {
 class HttpServer;
-class MetricsHandler;
 }  // namespace openclaw
 
 namespace openclaw::exporter {
@@ -15,6 +14,7 @@ namespace openclaw::exporter {
 class GatewayCollector;
 class Prober;
 class LandingPageHandler;
+class ScrapeHandler;
 class BasicAuthHandler;
 
 // The whole exporter, wired from a configuration: background probes, the collector and the HTTP server.
@@ -35,7 +35,7 @@ class Exporter {
  private:
   std::shared_ptr<Prober> prober_;
   std::shared_ptr<GatewayCollector> collector_;
-  std::unique_ptr<MetricsHandler> metrics_handler_;
+  std::unique_ptr<ScrapeHandler> metrics_handler_;
   std::unique_ptr<LandingPageHandler> landing_handler_;
   std::unique_ptr<BasicAuthHandler> auth_handler_;
   std::unique_ptr<HttpServer> server_;  // last: stops serving before the handlers go away

@@ -3,26 +3,42 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <exception>
+#include <optional>
 
 #include "build_info.hpp"
 
 namespace openclaw::exporter {
 
 GatewayCollector::GatewayCollector(std::vector<GatewayTarget> targets, std::shared_ptr<const ProcessSampler> sampler,
-                                   std::vector<std::unique_ptr<Source>> sources)
-    : targets_(std::move(targets)), sampler_(std::move(sampler)), sources_(std::move(sources)) {}
+                                   std::vector<std::unique_ptr<Source>> sources,
+                                   std::chrono::milliseconds default_timeout)
+    : targets_(std::move(targets)),
+      sampler_(std::move(sampler)),
+      default_timeout_(default_timeout),
+      sources_(std::move(sources)) {
+  for (const auto& source : sources_) runners_.push_back(std::make_unique<SourceRunner>(*source));
+}
+
+GatewayCollector::~GatewayCollector() {
+  runners_.clear();  // their threads use the sources: join them first
+}
 
 std::vector<prometheus::MetricFamily> GatewayCollector::Collect() const {
-  std::lock_guard lock(mutex_);
+  return collect(Clock::now() + default_timeout_);
+}
+
+std::vector<prometheus::MetricFamily> GatewayCollector::collect(Clock::time_point deadline) const {
+  const auto scrape_started = Clock::now();
+  const Budget budget{deadline - (deadline - scrape_started) / 10, deadline};
   MetricSet out;
   out.add("openclaw_exporter_build_info", {{"version", kVersion}, {"revision", kRevision}}, 1);
   out.add("openclaw_exporter_scrapes_total", {}, static_cast<double>(++scrapes_));
 
+  // /proc/meminfo is the host's, never blocked by the gateway: read on the scrape's thread.
   std::optional<HostMemory> host;
-  const auto started = std::chrono::steady_clock::now();
+  const auto started = Clock::now();
   auto memory = sampler_->host_memory();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (memory) {
     host = *memory;
     out.add("openclaw_host_memory_total_bytes", {}, static_cast<double>(host->total_bytes));
@@ -32,35 +48,36 @@ std::vector<prometheus::MetricFamily> GatewayCollector::Collect() const {
   out.add("openclaw_exporter_source_duration_seconds", {{"gateway", ""}, {"source", "host"}}, seconds);
   note_outcome("", "host", memory ? Status(Ok{}) : Status::failure(memory.error()));
 
-  for (const GatewayTarget& target : targets_) collect_gateway(target, host, out);
+  for (const GatewayTarget& target : targets_) collect_gateway(target, host, budget, out);
   return out.take();
 }
 
 void GatewayCollector::collect_gateway(const GatewayTarget& target, const std::optional<HostMemory>& host,
-                                       MetricSet& out) const {
-  GatewayContext context{target, host, {}, {}, {}};
-  for (const auto& source : sources_) {
-    if (!source->applies(context)) continue;
-    // A source's series go to a scratch set first, so a source that fails halfway contributes nothing partial.
-    MetricSet scratch;
-    const auto started = std::chrono::steady_clock::now();
-    Status status = Ok{};
-    try {
-      status = source->collect(context, scratch);
-    } catch (const std::exception& e) {
-      status = Status::failure(std::string("unexpected error: ") + e.what());
-    }
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (status || source->keeps_output_on_failure()) out.merge(std::move(scratch));
-    const MetricSet::Labels labels{{"gateway", target.name}, {"source", std::string(source->name())}};
+                                       const Budget& budget, MetricSet& out) const {
+  std::optional<GatewayContext> context;  // re-made from each source's copy (it holds a reference: no assignment)
+  context.emplace(GatewayContext{target, host, {}, {}, {}});
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    const Source& source = *sources_[i];
+    if (!source.applies(*context)) continue;
+    const auto now = Clock::now();
+    SourceRunner::Outcome outcome =
+        now >= budget.deadline
+            ? SourceRunner::Outcome{Status::failure("not run: the scrape's deadline had passed"), {}, 0, {}}
+            : runners_[i]->run(*context, now < budget.source_cutoff ? budget.source_cutoff : budget.deadline);
+    const Status& status = outcome.status;
+    if (outcome.context) context.emplace(std::move(*outcome.context));
+    // A failing source's partial output is dropped (unless it keeps it); an unfinished one has none.
+    if (status || source.keeps_output_on_failure()) out.merge(std::move(outcome.out));
+    const MetricSet::Labels labels{{"gateway", target.name}, {"source", std::string(source.name())}};
     out.add("openclaw_exporter_source_success", labels, status ? 1 : 0);
-    out.add("openclaw_exporter_source_duration_seconds", labels, seconds);
-    note_outcome(target.name, source->name(), status);
+    out.add("openclaw_exporter_source_duration_seconds", labels, outcome.seconds);
+    note_outcome(target.name, source.name(), status);
   }
 }
 
 void GatewayCollector::note_outcome(const std::string& gateway, std::string_view source, const Status& status) const {
   const std::string key = gateway + "/" + std::string(source);
+  std::lock_guard lock(errors_mutex_);
   const auto it = last_errors_.find(key);
   if (status) {
     if (it != last_errors_.end()) {

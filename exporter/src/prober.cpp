@@ -1,5 +1,9 @@
 #include "prober.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
 namespace openclaw::exporter {
 
 std::string_view probe_kind_name(ProbeKind kind) { return kind == ProbeKind::kHttp ? "http" : "websocket"; }
@@ -31,12 +35,33 @@ std::optional<ProbeResult> Prober::last(const std::string& gateway, ProbeKind ki
   return it->second;
 }
 
+// An exception escaping a std::jthread's function calls std::terminate, ending the exporter with it: a throwing
+// probe is a failed probe (openclaw_gateway_probe_success 0, logged at warn), and the next one runs on schedule.
+ProbeResult Prober::probe_without_throwing(const ProbeFunction& probe, const std::string& url,
+                                           const std::string& gateway, ProbeKind kind) const {
+  const auto started = std::chrono::steady_clock::now();
+  std::string error;
+  try {
+    return probe(url, timeout_);
+  } catch (const std::exception& e) {
+    error = std::string("unexpected error: ") + e.what();
+  } catch (...) {
+    error = "unexpected error: an exception that is not a std::exception";
+  }
+  spdlog::warn("probe failed gateway={} probe={} err=\"{}\"", gateway, probe_kind_name(kind), error);
+  ProbeResult result;
+  result.error = std::move(error);
+  result.duration_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.completed_at = std::chrono::system_clock::now();
+  return result;
+}
+
 void Prober::run(const std::stop_token& stop, const Target& target, ProbeKind kind) {
   const std::string url = target.base_url + (kind == ProbeKind::kHttp ? "/readyz" : "/");
   const ProbeFunction& probe = kind == ProbeKind::kHttp ? http_ : websocket_;
   while (!stop.stop_requested()) {
     const auto started = std::chrono::steady_clock::now();
-    ProbeResult result = probe(url, timeout_);
+    ProbeResult result = probe_without_throwing(probe, url, target.gateway, kind);
     std::unique_lock lock(mutex_);
     results_[{target.gateway, kind}] = std::move(result);
     // Fixed-rate schedule: a slow probe shortens the pause instead of stretching the interval.

@@ -41,6 +41,8 @@ class Prober {
 
  private:
   void run(const std::stop_token& stop, const Target& target, ProbeKind kind);
+  ProbeResult probe_without_throwing(const ProbeFunction& probe, const std::string& url, const std::string& gateway,
+                                     ProbeKind kind) const;
 
   std::vector<Target> targets_;
   std::chrono::milliseconds interval_;

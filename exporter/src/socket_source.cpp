@@ -1,13 +1,11 @@
 #include "socket_source.hpp"
 
-#include "tcp_sockets.hpp"
-
 namespace openclaw::exporter {
 
 Status SocketSource::collect(GatewayContext& context, MetricSet& out) {
   // The process source has just listed the fds; reuse that list rather than reading /proc/PID/fd again.
-  auto counts = context.process ? count_tcp_sockets(*context.pid, context.process->fd_numbers, proc_root_)
-                                : count_tcp_sockets(*context.pid, proc_root_);
+  const auto counts = context.process ? counter_->count(*context.pid, context.process->fd_numbers)
+                                      : counter_->count(*context.pid);
   if (!counts) return Status::failure(counts.error());
   const auto labels = context.labels();
   // Every state, zeros included: a series that appears only when non-zero breaks rate() and alert `for`.

@@ -16,7 +16,7 @@ std::vector<std::unique_ptr<Source>> make_sources(const ExporterConfig& config,
   sources.push_back(std::make_unique<SystemdSource>(std::move(systemd)));  // before discovery: MainPID
   sources.push_back(std::make_unique<DiscoverySource>(std::make_shared<const ProcessFinder>(config.procfs)));
   sources.push_back(std::make_unique<ProcessSource>(sampler));
-  sources.push_back(std::make_unique<SocketSource>(config.procfs));
+  sources.push_back(std::make_unique<SocketSource>(make_socket_counter(config.socket_method, config.procfs)));
   sources.push_back(std::make_unique<ProbeSource>(std::move(prober)));
   return sources;
 }

@@ -2,10 +2,17 @@
 
 #include <fmt/format.h>
 #include <openssl/sha.h>
+#include <prometheus/text_serializer.h>
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
 
 #include "build_info.hpp"
 #include "credentials.hpp"
+#include "gateway_collector.hpp"
 #include "http_server.hpp"
+#include "metrics_handler.hpp"
 
 namespace openclaw::exporter {
 namespace {
@@ -31,6 +38,38 @@ std::string sha256(std::string_view text) {
 }
 
 }  // namespace
+
+std::chrono::milliseconds scrape_timeout(std::string_view header, std::chrono::milliseconds limit,
+                                         std::chrono::milliseconds offset) {
+  while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
+  while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
+  double seconds = 0;
+  const auto [ptr, ec] = std::from_chars(header.data(), header.data() + header.size(), seconds);
+  if (header.empty() || ec != std::errc{} || ptr != header.data() + header.size() || !std::isfinite(seconds) ||
+      seconds <= 0) {
+    return limit;
+  }
+  const auto asked = std::chrono::milliseconds(static_cast<long long>(std::min(seconds, 86400.0) * 1000));
+  return std::min(limit, std::max(asked - offset, asked / 2));
+}
+
+std::string ScrapeHandler::render(std::string_view timeout_header) const {
+  const auto deadline = std::chrono::steady_clock::now() + scrape_timeout(timeout_header, limit_, offset_);
+  std::ostringstream out;
+  prometheus::TextSerializer{}.Serialize(out, collector_.collect(deadline));
+  return std::move(out).str();
+}
+
+bool ScrapeHandler::handleGet(CivetServer* /*server*/, mg_connection* conn) {
+  const std::string body = render(request_header(conn, "X-Prometheus-Scrape-Timeout-Seconds"));
+  constexpr std::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
+  if (accepts_gzip(request_header(conn, "Accept-Encoding"))) {
+    send_response(conn, 200, kContentType, gzip_compress(body), {{"Content-Encoding", "gzip"}});
+  } else {
+    send_response(conn, 200, kContentType, body);
+  }
+  return true;
+}
 
 LandingPageHandler::LandingPageHandler(const ExporterConfig& config) {
   std::string rows;

@@ -2,14 +2,40 @@
 
 #include <CivetServer.h>
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "config.hpp"
 
 namespace openclaw::exporter {
+
+class GatewayCollector;
+
+// How long a scrape may take: the scraper's X-Prometheus-Scrape-Timeout-Seconds (Prometheus sends its
+// scrape_timeout) minus `offset`, so that the answer reaches it in time (blackbox_exporter's --timeout-offset), and
+// never more than `limit`; `limit` when the header is absent or not a positive number of seconds. A header shorter
+// than twice the offset leaves half of it.
+std::chrono::milliseconds scrape_timeout(std::string_view header, std::chrono::milliseconds limit,
+                                         std::chrono::milliseconds offset);
+
+// GET /metrics: one scrape of the collector with the deadline the scraper asks for, gzip when it accepts it.
+class ScrapeHandler final : public CivetHandler {
+ public:
+  ScrapeHandler(const GatewayCollector& collector, std::chrono::milliseconds limit, std::chrono::milliseconds offset)
+      : collector_(collector), limit_(limit), offset_(offset) {}
+  bool handleGet(CivetServer* server, mg_connection* conn) override;
+  // The exposition text of one scrape, uncompressed.
+  std::string render(std::string_view timeout_header) const;
+
+ private:
+  const GatewayCollector& collector_;
+  std::chrono::milliseconds limit_;
+  std::chrono::milliseconds offset_;
+};
 
 // GET / : a landing page linking to the metrics, as every Prometheus exporter has. Other paths are 404.
 class LandingPageHandler final : public CivetHandler {

@@ -109,3 +109,27 @@ basic_auth_users:
   EXPECT_THROW(parse_web_config_yaml("tls_server_config: {cert_file: a}\n", "web.yml"), ConfigError);
   EXPECT_THROW(parse_web_config_yaml("http_server_config: {http2: true}\n", "web.yml"), ConfigError);
 }
+
+TEST(ExporterConfig, SocketMethodFlagChoosesTheMethod) {
+  EXPECT_EQ(parse({}).config.socket_method, SocketMethodChoice::kAuto);
+  EXPECT_EQ(parse({"--collector.sockets.method=auto"}).config.socket_method, SocketMethodChoice::kAuto);
+  EXPECT_EQ(parse({"--collector.sockets.method=pidfd_getfd"}).config.socket_method, SocketMethodChoice::kPidfdGetfd);
+  EXPECT_EQ(parse({"--collector.sockets.method", "sock_diag"}).config.socket_method, SocketMethodChoice::kSockDiag);
+  EXPECT_EQ(error_of({"--collector.sockets.method=netstat"}),
+            "--collector.sockets.method: got \"netstat\", expected one of auto, pidfd_getfd, sock_diag");
+  EXPECT_NE(error_of({"--collector.sockets.method="}).find("--collector.sockets.method"), std::string::npos);
+}
+
+TEST(ExporterConfig, ScrapeTimeoutFlags) {
+  const ExporterConfig defaults = parse({}).config;
+  EXPECT_EQ(defaults.scrape_timeout, std::chrono::seconds(9));  // below Prometheus's default 10 s
+  EXPECT_EQ(defaults.scrape_timeout_offset, std::chrono::milliseconds(500));
+  const ExporterConfig set = parse({"--scrape.timeout=25s", "--scrape.timeout-offset=1s"}).config;
+  EXPECT_EQ(set.scrape_timeout, std::chrono::seconds(25));
+  EXPECT_EQ(set.scrape_timeout_offset, std::chrono::seconds(1));
+  EXPECT_EQ(parse({"--scrape.timeout-offset=0s"}).config.scrape_timeout_offset, std::chrono::milliseconds(0));
+  EXPECT_NE(error_of({"--scrape.timeout=0s"}).find("--scrape.timeout:"), std::string::npos);
+  EXPECT_NE(error_of({"--scrape.timeout=soon"}).find("--scrape.timeout:"), std::string::npos);
+  EXPECT_NE(error_of({"--scrape.timeout=2s", "--scrape.timeout-offset=2s"}).find("--scrape.timeout-offset:"),
+            std::string::npos);
+}

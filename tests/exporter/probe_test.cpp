@@ -255,3 +255,29 @@ TEST(Prober, AHungProbeStallsNeitherTheOtherKindNorReaders) {
   releaser.join();
   EXPECT_TRUE(stops_within(std::move(prober), 2s)) << "the Prober did not stop after the hung probe returned";
 }
+
+// An exception escaping a probe thread would call std::terminate and take the exporter (and this test binary)
+// with it: a throwing probe is a failed probe, and probing goes on.
+TEST(Prober, AThrowingProbeIsAFailedProbeAndProbingGoesOn) {
+  std::atomic<int> http_calls{0};
+  std::atomic<int> websocket_calls{0};
+  auto throwing_http = [&](const std::string& /*url*/, std::chrono::milliseconds /*timeout*/) -> ProbeResult {
+    ++http_calls;
+    throw std::runtime_error("curl handle exploded");
+  };
+  auto throwing_websocket = [&](const std::string& /*url*/, std::chrono::milliseconds /*timeout*/) -> ProbeResult {
+    ++websocket_calls;
+    throw 42;  // not even a std::exception
+  };
+  Prober prober({{"a", "http://gw:1"}}, 10ms, 1s, throwing_http, throwing_websocket);
+  ASSERT_TRUE(openclaw::testing::wait_until([&] { return http_calls >= 3 && websocket_calls >= 3; }, 10s))
+      << "probing stopped after an exception";
+  const auto http = prober.last("a", ProbeKind::kHttp);
+  ASSERT_TRUE(http.has_value());
+  EXPECT_FALSE(http->success);
+  EXPECT_EQ(http->error, "unexpected error: curl handle exploded");
+  const auto websocket = prober.last("a", ProbeKind::kWebsocket);
+  ASSERT_TRUE(websocket.has_value());
+  EXPECT_FALSE(websocket->success);
+  EXPECT_NE(websocket->error.find("unexpected error"), std::string::npos);
+}

@@ -1,4 +1,4 @@
-#include "tcp_sockets.hpp"
+#include "socket_counter.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -25,6 +25,8 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -294,17 +296,18 @@ void expect_grew_by(const TcpSocketCounts& before, const TcpSocketCounts& after,
   }
 }
 
-using Counter = Result<TcpSocketCounts> (*)(int, const std::string&);
+SocketCountResult count_with(SocketMethodChoice choice, int pid) { return make_socket_counter(choice)->count(pid); }
 
-class CountTcpSockets : public ::testing::TestWithParam<std::pair<Counter, SocketMethod>> {};
+class CountTcpSockets : public ::testing::TestWithParam<std::pair<SocketMethodChoice, SocketMethod>> {};
 
 TEST_P(CountTcpSockets, CountsOwnSocketsExactlyPerState) {
-  const auto [count, method] = GetParam();
-  const auto before = count(::getpid(), "/proc");
+  const auto [choice, method] = GetParam();
+  const auto counter = make_socket_counter(choice);
+  const auto before = counter->count(::getpid());
   ASSERT_TRUE(before.ok()) << before.error();
   const LoopbackSockets v4(AF_INET, 3, 2);
   const LoopbackSockets v6(AF_INET6, 4, 1);
-  const auto after = count(::getpid(), "/proc");
+  const auto after = counter->count(::getpid());
   ASSERT_TRUE(after.ok()) << after.error();
   EXPECT_EQ(after->method, method);
   // Per family: 1 listener, 2 ends per established pair, 1 CLOSE_WAIT per closed pair (the closed client ends are
@@ -314,19 +317,152 @@ TEST_P(CountTcpSockets, CountsOwnSocketsExactlyPerState) {
 
 INSTANTIATE_TEST_SUITE_P(
     Methods, CountTcpSockets,
-    ::testing::Values(std::pair<Counter, SocketMethod>{count_tcp_sockets, SocketMethod::kPidfdGetfd},
-                      std::pair<Counter, SocketMethod>{count_tcp_sockets_pidfd, SocketMethod::kPidfdGetfd},
-                      std::pair<Counter, SocketMethod>{count_tcp_sockets_sock_diag, SocketMethod::kSockDiag}),
-    [](const auto& test) { return std::string(socket_method_name(test.param.second)) + std::to_string(test.index); });
+    ::testing::Values(std::pair{SocketMethodChoice::kAuto, SocketMethod::kPidfdGetfd},
+                      std::pair{SocketMethodChoice::kPidfdGetfd, SocketMethod::kPidfdGetfd},
+                      std::pair{SocketMethodChoice::kSockDiag, SocketMethod::kSockDiag}),
+    [](const auto& test) { return std::string(socket_method_choice_name(test.param.first)); });
+
+TEST(SocketMethodChoice, NamesRoundTripAndNothingElseParses) {
+  for (const auto choice : {SocketMethodChoice::kAuto, SocketMethodChoice::kPidfdGetfd, SocketMethodChoice::kSockDiag}) {
+    EXPECT_EQ(parse_socket_method_choice(socket_method_choice_name(choice)), choice);
+  }
+  EXPECT_EQ(socket_method_choice_name(SocketMethodChoice::kPidfdGetfd), "pidfd_getfd");
+  for (const std::string_view bad : {"", "Auto", "pidfd", "sock-diag", "auto "}) {
+    EXPECT_FALSE(parse_socket_method_choice(bad).has_value()) << bad;
+  }
+}
+
+TEST(ParseSocketLink, OnlySocketLinksGiveAnInode) {
+  EXPECT_EQ(parse_socket_link("socket:[12345]"), 12345U);
+  EXPECT_EQ(parse_socket_link("socket:[4294967295]"), 4294967295U);
+  for (const std::string_view other : {"pipe:[12345]", "/var/lib/openclaw/state.sqlite", "anon_inode:[eventfd]",
+                                       "socket:[]", "socket:[12x]", "socket:12345", "socket:[4294967296]"}) {
+    EXPECT_FALSE(parse_socket_link(other).has_value()) << other;
+  }
+}
+
+// A forked child that holds one of each kind of fd and stays until released. It reports, from its own fstat, which
+// of its fds are sockets: a record independent of the readlink the counter uses.
+class FdZoo {
+ public:
+  static constexpr std::size_t kMaxFds = 256;
+  struct Report {
+    int file_fd = -1;
+    int pipe_read_fd = -1;
+    int pipe_write_fd = -1;
+    std::size_t socket_count = 0;
+    std::array<int, kMaxFds> socket_fds{};
+    std::size_t fd_count = 0;
+  };
+
+  explicit FdZoo(const std::string& file_path) {
+    int ready[2];
+    if (::pipe(ready) != 0 || ::pipe(release_) != 0) throw std::runtime_error("pipe failed");
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      ::close(ready[0]);
+      ::close(release_[1]);
+      Report report;
+      report.file_fd = ::open(file_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+      (void)!::write(report.file_fd, "sqlite", 6);  // dirty data a flush would write back
+      int data_pipe[2];
+      (void)!::pipe(data_pipe);
+      report.pipe_read_fd = data_pipe[0];
+      report.pipe_write_fd = data_pipe[1];
+      int unix_pair[2];
+      (void)!::socketpair(AF_UNIX, SOCK_STREAM, 0, unix_pair);
+      const int udp = ::socket(AF_INET, SOCK_DGRAM, 0);
+      (void)udp;
+      const LoopbackSockets tcp(AF_INET, 2, 1);
+      for (const auto& entry : fs::directory_iterator("/proc/self/fd")) {
+        const int fd = std::stoi(entry.path().filename().string());
+        struct stat info {};
+        if (::fstat(fd, &info) != 0) continue;  // the directory iterator's own fd, closed by now
+        ++report.fd_count;
+        if (S_ISSOCK(info.st_mode) && report.socket_count < kMaxFds) report.socket_fds[report.socket_count++] = fd;
+      }
+      (void)!::write(ready[1], &report, sizeof(report));
+      char byte = 0;
+      (void)!::read(release_[0], &byte, 1);
+      ::_exit(0);
+    }
+    ::close(ready[1]);
+    ::close(release_[0]);
+    ok_ = ::read(ready[0], &report_, sizeof(report_)) == sizeof(report_);
+    ::close(ready[0]);
+  }
+  ~FdZoo() {
+    ::close(release_[1]);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  FdZoo(const FdZoo&) = delete;
+  FdZoo& operator=(const FdZoo&) = delete;
+  FdZoo(FdZoo&&) = delete;
+  FdZoo& operator=(FdZoo&&) = delete;
+
+  bool ok() const { return ok_; }
+  int pid() const { return pid_; }
+  const Report& report() const { return report_; }
+  std::set<int> sockets() const {
+    return {report_.socket_fds.begin(), report_.socket_fds.begin() + static_cast<std::ptrdiff_t>(report_.socket_count)};
+  }
+
+ private:
+  int release_[2]{-1, -1};
+  pid_t pid_ = -1;
+  Report report_;
+  bool ok_ = false;
+};
+
+// Closing a duplicated regular file runs its file system's flush (on NFS a write-back of the gateway's SQLite file),
+// so the pidfd method must duplicate sockets and nothing else. The real readlink pass runs against a real process
+// holding a file with dirty data, a pipe, unix, UDP and TCP sockets; only the duplication is observed.
+TEST(PidfdSocketCounter, DuplicatesSocketsAndNothingElse) {
+  const fs::path dir = fs::temp_directory_path() / ("socket_counter_test." + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::set<int> duplicated;
+  std::mutex mutex;
+  const auto counter = make_pidfd_socket_counter("/proc", [&](int pidfd, int fd) {
+    std::lock_guard lock(mutex);
+    duplicated.insert(fd);
+    return duplicate_fd_of(pidfd, fd);
+  });
+  SocketCountResult counts = SocketCountError{"not run"};
+  std::set<int> sockets;
+  FdZoo::Report report;
+  {
+    const FdZoo zoo((dir / "state.sqlite").string());
+    ASSERT_TRUE(zoo.ok());
+    report = zoo.report();
+    sockets = zoo.sockets();
+    counts = counter->count(zoo.pid());
+  }
+  fs::remove_all(dir);
+  ASSERT_TRUE(counts.ok()) << counts.error();
+  ASSERT_GE(report.file_fd, 0);
+  ASSERT_GE(report.pipe_read_fd, 0);
+  EXPECT_FALSE(duplicated.contains(report.file_fd)) << "the regular file was duplicated";
+  EXPECT_FALSE(duplicated.contains(report.pipe_read_fd)) << "the pipe was duplicated";
+  EXPECT_FALSE(duplicated.contains(report.pipe_write_fd)) << "the pipe was duplicated";
+  // Every socket (TCP, unix, UDP) and only sockets, as the child's own fstat saw them.
+  EXPECT_EQ(duplicated, sockets);
+  EXPECT_GT(report.fd_count, report.socket_count + 3);  // the zoo has non-sockets to tell apart
+  // The child's own TCP sockets: 1 listener, 2 established pairs, 1 CLOSE_WAIT (plus any it inherited from us).
+  EXPECT_GE(counts->by_state[kListen], 1U);
+  EXPECT_GE(counts->by_state[kEstablished], 4U);
+  EXPECT_GE(counts->by_state[kCloseWait], 1U);
+}
 
 struct ChildCounts {
   bool ok = false;
+  bool method_refused = false;
   SocketMethod method = SocketMethod::kPidfdGetfd;
   std::array<std::uint64_t, 12> by_state{};
 };
 
-TEST(CountTcpSocketsLive, ForkedChildsSocketsViaPidfd) {
-  const auto parent = count_tcp_sockets(::getpid());
+TEST(CountTcpSocketsLive, ForkedChildsSocketsViaBothMethods) {
+  const auto parent = count_with(SocketMethodChoice::kAuto, ::getpid());
   ASSERT_TRUE(parent.ok()) << parent.error();
   int ready[2];
   int release[2];
@@ -343,8 +479,8 @@ TEST(CountTcpSocketsLive, ForkedChildsSocketsViaPidfd) {
   }
   char byte = 0;
   ASSERT_EQ(::read(ready[0], &byte, 1), 1);
-  const auto by_pidfd = count_tcp_sockets(pid);
-  const auto by_sock_diag = count_tcp_sockets_sock_diag(pid);
+  const auto by_pidfd = count_with(SocketMethodChoice::kAuto, pid);
+  const auto by_sock_diag = count_with(SocketMethodChoice::kSockDiag, pid);
   (void)!::write(release[1], "x", 1);
   ::waitpid(pid, nullptr, 0);
   for (const int fd : {ready[0], ready[1], release[0], release[1]}) ::close(fd);
@@ -352,15 +488,15 @@ TEST(CountTcpSocketsLive, ForkedChildsSocketsViaPidfd) {
   for (const auto* counts : {&by_pidfd, &by_sock_diag}) {
     ASSERT_TRUE(counts->ok()) << counts->error();
     // The child also holds whatever TCP sockets it inherited from us.
-    expect_grew_by(*parent, counts->value(), {{kListen, 1}, {kEstablished, 4}, {kCloseWait, 1}});
+    expect_grew_by(*parent, **counts, {{kListen, 1}, {kEstablished, 4}, {kCloseWait, 1}});
   }
   EXPECT_EQ(by_pidfd->method, SocketMethod::kPidfdGetfd);
   EXPECT_EQ(by_sock_diag->method, SocketMethod::kSockDiag);
 }
 
 // A child that forbids itself one syscall with seccomp (as a container runtime or a hardened unit might), counts
-// this process's sockets, and reports the result through a pipe.
-ChildCounts count_parent_from_restricted_child(long forbidden_syscall, int error) {
+// this process's sockets with `choice`, and reports the result through a pipe.
+ChildCounts count_parent_from_restricted_child(SocketMethodChoice choice, long forbidden_syscall, int error) {
   int out[2];
   if (::pipe(out) != 0) return {};
   const pid_t parent = ::getpid();
@@ -377,8 +513,10 @@ ChildCounts count_parent_from_restricted_child(long forbidden_syscall, int error
       ::_exit(2);
     }
     ChildCounts counts;
-    if (const auto result = count_tcp_sockets(parent); result.ok()) {
-      counts = {true, result->method, result->by_state};
+    if (const auto result = count_with(choice, parent); result.ok()) {
+      counts = {true, false, result->method, result->by_state};
+    } else {
+      counts.method_refused = result.method_refused();
     }
     (void)!::write(out[1], &counts, sizeof(counts));
     ::_exit(0);
@@ -391,21 +529,35 @@ ChildCounts count_parent_from_restricted_child(long forbidden_syscall, int error
   return counts;
 }
 
-TEST(CountTcpSocketsLive, FallsBackToSockDiagWhenPidfdIsRefused) {
+const std::vector<std::pair<long, int>> kRefusals = {
+    {SYS_pidfd_getfd, EPERM}, {SYS_pidfd_open, ENOSYS}, {SYS_pidfd_getfd, EACCES}};
+
+TEST(CountTcpSocketsLive, AutoFallsBackToSockDiagWhenPidfdIsRefused) {
   const LoopbackSockets v4(AF_INET, 2, 2);
   const LoopbackSockets v6(AF_INET6, 1, 0);
-  const auto expected = count_tcp_sockets_pidfd(::getpid());
+  const auto expected = count_with(SocketMethodChoice::kPidfdGetfd, ::getpid());
   ASSERT_TRUE(expected.ok()) << expected.error();
   ASSERT_GE(expected->by_state[kListen], 2U);
 
-  for (const auto& [syscall_number, error] :
-       {std::pair<long, int>{SYS_pidfd_getfd, EPERM}, std::pair<long, int>{SYS_pidfd_open, ENOSYS},
-        std::pair<long, int>{SYS_pidfd_getfd, EACCES}}) {
-    const auto counts = count_parent_from_restricted_child(syscall_number, error);
+  for (const auto& [syscall_number, error] : kRefusals) {
+    const auto counts = count_parent_from_restricted_child(SocketMethodChoice::kAuto, syscall_number, error);
     ASSERT_TRUE(counts.ok) << "syscall " << syscall_number;
     EXPECT_EQ(counts.method, SocketMethod::kSockDiag);
     EXPECT_EQ(counts.by_state, expected->by_state);
   }
+}
+
+TEST(CountTcpSocketsLive, AChosenMethodDoesNotFallBack) {
+  const LoopbackSockets v4(AF_INET, 1, 0);
+  for (const auto& [syscall_number, error] : kRefusals) {
+    const auto counts = count_parent_from_restricted_child(SocketMethodChoice::kPidfdGetfd, syscall_number, error);
+    EXPECT_FALSE(counts.ok) << "syscall " << syscall_number;
+    EXPECT_TRUE(counts.method_refused) << "syscall " << syscall_number;
+  }
+  // sock_diag needs neither syscall.
+  const auto counts = count_parent_from_restricted_child(SocketMethodChoice::kSockDiag, SYS_pidfd_getfd, EPERM);
+  EXPECT_TRUE(counts.ok);
+  EXPECT_EQ(counts.method, SocketMethod::kSockDiag);
 }
 
 TEST(CountTcpSocketsLive, ReapedProcessIsGone) {
@@ -413,18 +565,21 @@ TEST(CountTcpSocketsLive, ReapedProcessIsGone) {
   ASSERT_GE(pid, 0);
   if (pid == 0) ::_exit(0);
   ::waitpid(pid, nullptr, 0);
-  for (const auto count : {count_tcp_sockets, count_tcp_sockets_sock_diag}) {
-    const auto counts = count(pid, "/proc");
+  for (const auto choice : {SocketMethodChoice::kAuto, SocketMethodChoice::kPidfdGetfd, SocketMethodChoice::kSockDiag}) {
+    const auto counts = count_with(choice, pid);
     ASSERT_FALSE(counts.ok());
     EXPECT_EQ(counts.error(), "process " + std::to_string(pid) + " gone");
+    EXPECT_FALSE(counts.method_refused());
   }
 }
 
-TEST(CountTcpSocketsLive, PidfdOnlyMethodExplainsARefusal) {
-  // pidfd_open of a pid that does not exist in this namespace, while its fd dir is readable: use a fake proc root.
-  const auto missing = count_tcp_sockets_pidfd(::getpid(), kFixtures + "/no-such-proc");
-  ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error(), "process " + std::to_string(::getpid()) + " gone");
+TEST(CountTcpSocketsLive, AProcRootWithoutTheProcessMeansGone) {
+  // pidfd_open succeeds (the pid is ours), the fd directory under this root does not exist.
+  for (const auto choice : {SocketMethodChoice::kPidfdGetfd, SocketMethodChoice::kSockDiag}) {
+    const auto missing = make_socket_counter(choice, kFixtures + "/no-such-proc")->count(::getpid());
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error(), "process " + std::to_string(::getpid()) + " gone");
+  }
 }
 
 TEST(DumpTcpSockets, SeesOurListenerInItsState) {
@@ -444,8 +599,10 @@ std::size_t open_fd_count() {
 TEST(CountTcpSocketsLive, LeaksNoFds) {
   const LoopbackSockets v4(AF_INET, 2, 1);
   const auto before = open_fd_count();
-  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(count_tcp_sockets(::getpid()).ok());
-  for (int i = 0; i < 100; ++i) ASSERT_TRUE(count_tcp_sockets_sock_diag(::getpid()).ok());
+  const auto pidfd = make_socket_counter(SocketMethodChoice::kAuto);
+  const auto sock_diag = make_socket_counter(SocketMethodChoice::kSockDiag);
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(pidfd->count(::getpid()).ok());
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(sock_diag->count(::getpid()).ok());
   EXPECT_EQ(open_fd_count(), before);
 }
 
