@@ -38,9 +38,12 @@ std::string_view bounded(std::string_view value, const std::array<std::string_vi
 }
 
 GatewayLogEvent memory_pressure(std::string_view message) {
-  GatewayLogEvent event{GatewayLogEventKind::kMemoryPressure, bounded(field(message, "level"), kMemoryPressureLevels),
-                        bounded(field(message, "reason"), kMemoryPressureReasons), byte_field(message, "rssBytes"),
-                        byte_field(message, "heapUsedBytes"), byte_field(message, "thresholdBytes")};
+  GatewayLogEvent event{GatewayLogEventKind::kMemoryPressure,
+                        bounded(field(message, "level"), kMemoryPressureLevels),
+                        bounded(field(message, "reason"), kMemoryPressureReasons),
+                        byte_field(message, "rssBytes"),
+                        byte_field(message, "heapUsedBytes"),
+                        byte_field(message, "thresholdBytes")};
   return event;
 }
 
@@ -59,7 +62,7 @@ constexpr std::array<Prefix, 12> kPrefixes = {{
     {"liveness warning: ", GatewayLogEventKind::kLivenessWarning},
     {"liveness heartbeat delayed: ", GatewayLogEventKind::kLivenessHeartbeatDelayed},
     {"draining active work before ", GatewayLogEventKind::kDrainStarted},
-    {"restart drain budget ", GatewayLogEventKind::kDrainBudgetExhausted, " exhausted"},  // a restart's drain
+    {"restart drain budget ", GatewayLogEventKind::kDrainBudgetExhausted, " exhausted"},        // a restart's drain
     {"gateway active-work drain timeout reached", GatewayLogEventKind::kDrainBudgetExhausted},  // a stop's drain
     {"shutdown deadline reached; abandoning ", GatewayLogEventKind::kDrainForced},
     {"config reload skipped (invalid config)", GatewayLogEventKind::kConfigInvalid},
@@ -77,19 +80,32 @@ bool is_duplicate_instance(std::string_view message) {
 
 std::string_view event_kind_name(GatewayLogEventKind kind) {
   switch (kind) {
-    case GatewayLogEventKind::kMemoryPressure: return "memory_pressure";
-    case GatewayLogEventKind::kStuckSession: return "stuck_session";
-    case GatewayLogEventKind::kStalledSession: return "stalled_session";
-    case GatewayLogEventKind::kLongRunningSession: return "long_running_session";
-    case GatewayLogEventKind::kLivenessWarning: return "liveness_warning";
-    case GatewayLogEventKind::kLivenessHeartbeatDelayed: return "liveness_heartbeat_delayed";
-    case GatewayLogEventKind::kDrainStarted: return "drain_started";
-    case GatewayLogEventKind::kDrainBudgetExhausted: return "drain_budget_exhausted";
-    case GatewayLogEventKind::kDrainForced: return "drain_forced";
-    case GatewayLogEventKind::kStartupFailed: return "startup_failed";
-    case GatewayLogEventKind::kDuplicateInstance: return "duplicate_instance";
-    case GatewayLogEventKind::kConfigInvalid: return "config_invalid";
-    case GatewayLogEventKind::kCrashLoopBreaker: return "crash_loop_breaker";
+    case GatewayLogEventKind::kMemoryPressure:
+      return "memory_pressure";
+    case GatewayLogEventKind::kStuckSession:
+      return "stuck_session";
+    case GatewayLogEventKind::kStalledSession:
+      return "stalled_session";
+    case GatewayLogEventKind::kLongRunningSession:
+      return "long_running_session";
+    case GatewayLogEventKind::kLivenessWarning:
+      return "liveness_warning";
+    case GatewayLogEventKind::kLivenessHeartbeatDelayed:
+      return "liveness_heartbeat_delayed";
+    case GatewayLogEventKind::kDrainStarted:
+      return "drain_started";
+    case GatewayLogEventKind::kDrainBudgetExhausted:
+      return "drain_budget_exhausted";
+    case GatewayLogEventKind::kDrainForced:
+      return "drain_forced";
+    case GatewayLogEventKind::kStartupFailed:
+      return "startup_failed";
+    case GatewayLogEventKind::kDuplicateInstance:
+      return "duplicate_instance";
+    case GatewayLogEventKind::kConfigInvalid:
+      return "config_invalid";
+    case GatewayLogEventKind::kCrashLoopBreaker:
+      return "crash_loop_breaker";
   }
   return "unknown";
 }
@@ -97,7 +113,8 @@ std::string_view event_kind_name(GatewayLogEventKind kind) {
 std::optional<GatewayLogEvent> classify_gateway_message(std::string_view message) {
   if (message.starts_with("memory pressure: ")) return memory_pressure(message);
   // Before the prefixes: a duplicate instance is also reported as a start-up failure, and is the more useful name.
-  if (is_duplicate_instance(message)) return GatewayLogEvent{GatewayLogEventKind::kDuplicateInstance, {}, {}, {}, {}, {}};
+  if (is_duplicate_instance(message))
+    return GatewayLogEvent{GatewayLogEventKind::kDuplicateInstance, {}, {}, {}, {}, {}};
   for (const Prefix& prefix : kPrefixes) {
     if (message.starts_with(prefix.text) && message.find(prefix.also_contains) != std::string_view::npos) {
       return GatewayLogEvent{prefix.kind, {}, {}, {}, {}, {}};

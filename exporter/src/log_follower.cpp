@@ -39,7 +39,7 @@ void LogFollower::run(const std::stop_token& stop) {
     lock.unlock();
     Status status = Ok{};
     try {
-      status = tail_.poll(today_());  // unlocked: a slow read must not hold up a scrape
+      status = tail_.poll(today_());     // unlocked: a slow read must not hold up a scrape
     } catch (const std::exception& e) {  // e.g. bad_alloc in a callback: a failed poll, never a dead process
       status = Status::failure(std::string("unexpected error: ") + e.what());
     }

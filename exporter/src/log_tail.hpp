@@ -40,7 +40,7 @@ class LogTail {
   };
   struct Callbacks {
     std::function<void(std::string_view line)> line;  // without its newline
-    std::function<void()> oversized_line;              // a line dropped for being longer than max_line_bytes
+    std::function<void()> oversized_line;             // a line dropped for being longer than max_line_bytes
   };
 
   LogTail(Options options, Callbacks callbacks);
@@ -68,8 +68,8 @@ class LogTail {
   dev_t device_ = 0;
   ino_t inode_ = 0;
   off_t offset_ = 0;
-  std::string pending_;       // the start of a line whose newline has not arrived yet
-  bool skipping_ = false;     // inside a line that is being dropped, until its newline
+  std::string pending_;    // the start of a line whose newline has not arrived yet
+  bool skipping_ = false;  // inside a line that is being dropped, until its newline
 };
 
 }  // namespace openclaw::exporter

@@ -66,9 +66,9 @@ TEST(GatewayLog, CountsEachRealEventOnceAndNothingElse) {
   std::map<std::string, int> kinds;
   for (const auto& line : lines_of(kRealLog)) ++kinds[kind_of(line)];
   // 54 lines: one of each provoked event; "still draining …" (6 times), "gateway ready" and the rest are not events.
-  const std::map<std::string, int> expected = {{"memory_pressure", 1},   {"duplicate_instance", 1},
-                                               {"config_invalid", 1},    {"liveness_heartbeat_delayed", 1},
-                                               {"drain_started", 1},     {"none", 49}};
+  const std::map<std::string, int> expected = {{"memory_pressure", 1}, {"duplicate_instance", 1},
+                                               {"config_invalid", 1},  {"liveness_heartbeat_delayed", 1},
+                                               {"drain_started", 1},   {"none", 49}};
   EXPECT_EQ(kinds, expected);
 }
 
@@ -87,8 +87,8 @@ TEST(GatewayLog, ReadsTheRealWarningAndTheDrainCutShort) {
   for (const auto& line : lines_of(kRealDrainLog)) ++kinds[kind_of(line)];
   // SIGTERM with a 400 s job: 315 s of drain, then "gateway active-work drain timeout reached; proceeding …".
   const std::map<std::string, int> expected = {
-      {"memory_pressure", 2},   {"duplicate_instance", 1},     {"config_invalid", 1}, {"liveness_heartbeat_delayed", 1},
-      {"drain_started", 1},     {"drain_budget_exhausted", 1}, {"none", 57}};
+      {"memory_pressure", 2}, {"duplicate_instance", 1},     {"config_invalid", 1}, {"liveness_heartbeat_delayed", 1},
+      {"drain_started", 1},   {"drain_budget_exhausted", 1}, {"none", 57}};
   EXPECT_EQ(kinds, expected);
 }
 

@@ -59,8 +59,8 @@ GatewayTarget target(const std::string& log_dir) {
 // A collector with only the log source, polling every 10 ms on a fixed date.
 std::unique_ptr<GatewayCollector> log_collector(const GatewayTarget& gateway) {
   std::vector<std::unique_ptr<Source>> sources;
-  sources.push_back(std::make_unique<LogSource>(std::vector<GatewayTarget>{gateway}, 10ms,
-                                                [] { return std::string("2026-12-01"); }));
+  sources.push_back(
+      std::make_unique<LogSource>(std::vector<GatewayTarget>{gateway}, 10ms, [] { return std::string("2026-12-01"); }));
   return std::make_unique<GatewayCollector>(std::vector<GatewayTarget>{gateway},
                                             std::make_shared<const ProcessSampler>(), std::move(sources));
 }

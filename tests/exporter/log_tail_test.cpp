@@ -138,8 +138,7 @@ TEST(LogTail, ANewDayFinishesTheOldFileThenFollowsTheNewOne) {
   EXPECT_EQ(t.poll(kDay1), Lines{});
   append(t.file(kDay1), "{\"23:59:59\":1}\n{\"no newline at the end of the day\":1}");
   append(t.file(kDay2), "{\"00:00:01\":1}\n");
-  EXPECT_EQ(t.poll(kDay2), (Lines{"{\"23:59:59\":1}", "{\"no newline at the end of the day\":1}",
-                                  "{\"00:00:01\":1}"}));
+  EXPECT_EQ(t.poll(kDay2), (Lines{"{\"23:59:59\":1}", "{\"no newline at the end of the day\":1}", "{\"00:00:01\":1}"}));
   EXPECT_EQ(t.tail.current_path(), t.file(kDay2));
   append(t.file(kDay1), "{\"yesterday\":1}\n");
   append(t.file(kDay2), "{\"today\":1}\n");
@@ -215,9 +214,9 @@ TEST(LogFollower, DeliversLinesFromItsThreadAndStopsPromptly) {
   const std::string file = dir.file(gateway_log_file_name("", kDay1));
   append(file, "{\"history\":1}\n");
   std::atomic<int> lines{0};
-  auto follower = std::make_unique<LogFollower>(
-      LogTail::Options{dir.path(), "", 1024}, LogTail::Callbacks{[&](std::string_view) { ++lines; }, [] {}}, 10ms,
-      [] { return std::string(kDay1); });
+  auto follower = std::make_unique<LogFollower>(LogTail::Options{dir.path(), "", 1024},
+                                                LogTail::Callbacks{[&](std::string_view) { ++lines; }, [] {}}, 10ms,
+                                                [] { return std::string(kDay1); });
   EXPECT_TRUE(follower->last_status().ok());
   append(file, "{\"a\":1}\n{\"b\":2}\n");
   const auto deadline = std::chrono::steady_clock::now() + 10s;

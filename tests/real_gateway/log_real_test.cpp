@@ -64,8 +64,8 @@ TEST(RealGatewayLog, AHeapPressureLineBecomesACounterIncrease) {
   const int exporter_port = free_tcp_port();
   ChildProcess exporter({binary_dir() + "/exporter/openclaw-gateway-exporter",
                          "--web.listen-address=127.0.0.1:" + std::to_string(exporter_port),
-                         "--gateway.pid-file=" + dir.file("gateway.pid"), "--gateway.url=http://127.0.0.1:" +
-                         std::to_string(port), "--gateway.log-dir=" + logs},
+                         "--gateway.pid-file=" + dir.file("gateway.pid"),
+                         "--gateway.url=http://127.0.0.1:" + std::to_string(port), "--gateway.log-dir=" + logs},
                         {}, dir.file("exporter.log"));
   const std::string metrics = "http://127.0.0.1:" + std::to_string(exporter_port) + "/metrics";
   const std::string critical =
@@ -76,8 +76,8 @@ TEST(RealGatewayLog, AHeapPressureLineBecomesACounterIncrease) {
 
   const bool reported = wait_until([&] { return scrape(metrics).get(critical) == 1; }, 180s, 500ms);
   const std::string line = line_with(log_file, "memory pressure: level=critical reason=heap_threshold");
-  ASSERT_TRUE(reported) << "no counter increase; pressure line: " << (line.empty() ? "none" : line)
-                        << "\nexporter:\n" << exporter.log();
+  ASSERT_TRUE(reported) << "no counter increase; pressure line: " << (line.empty() ? "none" : line) << "\nexporter:\n"
+                        << exporter.log();
   const Scrape after = scrape(metrics);
   EXPECT_EQ(after.get(R"(openclaw_gateway_reported_heap_used_bytes{gateway="default"})"), field(line, "heapUsedBytes"));
   EXPECT_EQ(after.get(R"(openclaw_gateway_reported_rss_bytes{gateway="default"})"), field(line, "rssBytes"));
