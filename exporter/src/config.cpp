@@ -81,6 +81,16 @@ void validate_target(const GatewayTarget& target, const std::string& where) {
     throw ConfigError(fmt::format("{}.unit: got \"{}\", expected a unit name such as openclaw-gateway.service", where,
                                   target.unit));
   }
+  if (!target.log_dir.empty() && !target.log_dir.starts_with('/')) {
+    throw ConfigError(fmt::format("{}.log_dir: got \"{}\", expected an absolute directory such as /tmp/openclaw "
+                                  "(empty: do not follow the log)",
+                                  where, target.log_dir));
+  }
+  static const std::regex kProfile("^[A-Za-z0-9_.-]*$");
+  if (!std::regex_match(target.profile, kProfile) || target.profile.starts_with('.')) {
+    throw ConfigError(fmt::format("{}.profile: got \"{}\", expected an openclaw profile name (letters, digits, _ . -)",
+                                  where, target.profile));
+  }
   if (!(target.url.starts_with("http://") || target.url.starts_with("https://")) || target.url.size() < 10) {
     throw ConfigError(fmt::format("{}.url: got \"{}\", expected http://host:port", where, target.url));
   }
@@ -100,7 +110,7 @@ std::vector<GatewayTarget> parse_gateways_yaml(const std::string& text, const st
     const std::string where = fmt::format("{}: gateways[{}]", source, i);
     const YAML::Node item = list[i];
     if (!item.IsMap()) throw ConfigError(fmt::format("{}: expected a mapping", where));
-    reject_unknown_keys(item, {"name", "unit", "pid_file", "cmdline_regex", "url"}, where);
+    reject_unknown_keys(item, {"name", "unit", "pid_file", "cmdline_regex", "url", "log_dir", "profile"}, where);
     GatewayTarget target;
     target.url = "http://127.0.0.1:18789";
     if (!item["name"]) throw ConfigError(fmt::format("{}.name: missing", where));
@@ -109,6 +119,9 @@ std::vector<GatewayTarget> parse_gateways_yaml(const std::string& text, const st
     if (item["pid_file"]) target.pid_file = scalar(item["pid_file"], where + ".pid_file");
     if (item["cmdline_regex"]) target.cmdline_regex = scalar(item["cmdline_regex"], where + ".cmdline_regex");
     if (item["url"]) target.url = scalar(item["url"], where + ".url");
+    if (item["log_dir"]) target.log_dir = scalar(item["log_dir"], where + ".log_dir");
+    if (item["profile"]) target.profile = scalar(item["profile"], where + ".profile");
+    while (target.log_dir.size() > 1 && target.log_dir.ends_with('/')) target.log_dir.pop_back();
     while (target.url.ends_with('/')) target.url.pop_back();
     validate_target(target, where);
     if (!names.insert(target.name).second) {
@@ -175,6 +188,11 @@ ParsedArgs parse_exporter_args(int argc, const char* const* argv) {
   auto* url = app.add_option("--gateway.url", flag_target.url, "Base URL of the gateway's HTTP port")
                   ->capture_default_str();
   auto* name = app.add_option("--gateway.name", flag_target.name, "Value of the gateway label")->capture_default_str();
+  auto* log_dir = app.add_option("--gateway.log-dir", flag_target.log_dir,
+                                 "Directory of the gateway's daily log (empty: do not follow it)")
+                      ->capture_default_str();
+  auto* profile = app.add_option("--gateway.profile", flag_target.profile,
+                                 "The gateway's openclaw profile (its log is openclaw-<profile>-YYYY-MM-DD.log)");
   auto* file = app.add_option("--config.file", config_file, "YAML file listing several gateways");
   app.add_option("--probe.interval", probe_interval, "How often to probe each gateway")->capture_default_str();
   app.add_option("--probe.timeout", probe_timeout, "Probe timeout")->capture_default_str();
@@ -194,7 +212,7 @@ ParsedArgs parse_exporter_args(int argc, const char* const* argv) {
   app.add_option("--log.level", config.log_level, "debug, info, warn, error")->capture_default_str();
   app.add_option("--log.format", config.log_format, "logfmt or json")->capture_default_str();
   app.add_flag("--version", version, "Print the version and exit");
-  for (auto* exclusive : {unit, pid_file, regex, url, name}) exclusive->excludes(file);
+  for (auto* exclusive : {unit, pid_file, regex, url, name, log_dir, profile}) exclusive->excludes(file);
   pid_file->excludes(regex);
 
   try {
@@ -239,6 +257,7 @@ ParsedArgs parse_exporter_args(int argc, const char* const* argv) {
       flag_target.unit.clear();
     }
     while (flag_target.url.ends_with('/')) flag_target.url.pop_back();
+    while (flag_target.log_dir.size() > 1 && flag_target.log_dir.ends_with('/')) flag_target.log_dir.pop_back();
     validate_target(flag_target, "--gateway");
     config.gateways.push_back(flag_target);
   }

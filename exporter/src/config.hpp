@@ -24,6 +24,8 @@ struct GatewayTarget {
   std::string pid_file;
   std::string cmdline_regex;  // ECMAScript regex searched in /proc/PID/cmdline (NULs read as spaces)
   std::string url;            // probe base, http://host:port
+  std::string log_dir = "/tmp/openclaw";  // where the gateway writes openclaw-[<profile>-]YYYY-MM-DD.log; empty: off
+  std::string profile{};                  // the gateway's profile (names its log file); empty: the default profile
 };
 
 struct WebConfig {

@@ -84,6 +84,19 @@ const std::vector<MetricDescriptor>& metrics_catalog() {
       {"openclaw_exporter_socket_method", MetricType::Gauge,
        "1 for the method that counted the gateway's sockets in the last scrape (pidfd_getfd or sock_diag)."},
       {"openclaw_exporter_scrapes_total", MetricType::Counter, "Scrapes this exporter has served."},
+      {"openclaw_gateway_log_events_total", MetricType::Counter,
+       "Diagnostics the gateway wrote to its log since the exporter started, by event (memory_pressure, "
+       "stuck_session, liveness_warning, drain_started, ...); level and reason for memory_pressure, else empty."},
+      {"openclaw_gateway_reported_heap_used_bytes", MetricType::Gauge,
+       "V8 heap used in bytes as the gateway's last memory-pressure log line reported it (heapUsedBytes)."},
+      {"openclaw_gateway_reported_rss_bytes", MetricType::Gauge,
+       "RSS of the gateway process in bytes as its last memory-pressure log line reported it (rssBytes)."},
+      {"openclaw_gateway_reported_heap_threshold_bytes", MetricType::Gauge,
+       "Heap threshold in bytes of the gateway's last heap_threshold memory-pressure log line (thresholdBytes)."},
+      {"openclaw_gateway_log_lines_total", MetricType::Counter,
+       "Lines of the gateway's log read since the exporter started."},
+      {"openclaw_gateway_log_unparsable_lines_total", MetricType::Counter,
+       "Lines of the gateway's log that were not a JSON object or longer than 1 MiB (ignored)."},
   };
   return catalog;
 }

@@ -1,6 +1,7 @@
 // The registry of sources: each is one file; adding a source is one line below.
 #include "discovery_source.hpp"
 #include "gateway_collector.hpp"
+#include "log_source.hpp"
 #include "probe_source.hpp"
 #include "process_source.hpp"
 #include "socket_source.hpp"
@@ -18,6 +19,7 @@ std::vector<std::unique_ptr<Source>> make_sources(const ExporterConfig& config,
   sources.push_back(std::make_unique<ProcessSource>(sampler));
   sources.push_back(std::make_unique<SocketSource>(make_socket_counter(config.socket_method, config.procfs)));
   sources.push_back(std::make_unique<ProbeSource>(std::move(prober)));
+  sources.push_back(std::make_unique<LogSource>(config.gateways));
   return sources;
 }
 

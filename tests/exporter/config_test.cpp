@@ -84,7 +84,7 @@ TEST(ExporterConfig, YamlErrorsNameTheKey) {
     return std::string("no error");
   };
   EXPECT_EQ(error("gateways:\n  - name: a\n    unit: a.service\n    pid_fle: /x\n"),
-            "gw.yml: gateways[0]: unknown key \"pid_fle\" (expected one of: cmdline_regex, name, pid_file, unit, url)");
+            "gw.yml: gateways[0]: unknown key \"pid_fle\" (expected one of: cmdline_regex, log_dir, name, pid_file, profile, unit, url)");
   EXPECT_NE(error("gateways:\n  - unit: a.service\n").find("gateways[0].name: missing"), std::string::npos);
   EXPECT_NE(error("gateways:\n  - {name: a, unit: a.service}\n  - {name: a, unit: b.service}\n").find("used twice"),
             std::string::npos);
@@ -132,4 +132,44 @@ TEST(ExporterConfig, ScrapeTimeoutFlags) {
   EXPECT_NE(error_of({"--scrape.timeout=soon"}).find("--scrape.timeout:"), std::string::npos);
   EXPECT_NE(error_of({"--scrape.timeout=2s", "--scrape.timeout-offset=2s"}).find("--scrape.timeout-offset:"),
             std::string::npos);
+}
+
+TEST(ExporterConfig, TheGatewaysLogDirAndProfile) {
+  const ExporterConfig defaults = parse({}).config;
+  EXPECT_EQ(defaults.gateways[0].log_dir, "/tmp/openclaw");
+  EXPECT_EQ(defaults.gateways[0].profile, "");
+  const ExporterConfig flags = parse({"--gateway.log-dir=/var/tmp/openclaw-1000/", "--gateway.profile=work"}).config;
+  EXPECT_EQ(flags.gateways[0].log_dir, "/var/tmp/openclaw-1000");
+  EXPECT_EQ(flags.gateways[0].profile, "work");
+  EXPECT_EQ(parse({"--gateway.log-dir", ""}).config.gateways[0].log_dir, "");  // off (CLI11 refuses "--x=")
+  EXPECT_NE(error_of({"--gateway.log-dir=logs"}).find("log_dir: got \"logs\", expected an absolute directory"),
+            std::string::npos);
+  EXPECT_NE(error_of({"--gateway.profile=../x"}).find("profile: got \"../x\", expected an openclaw profile name"),
+            std::string::npos);
+
+  const auto targets = parse_gateways_yaml(R"(
+gateways:
+  - name: default
+    unit: openclaw-gateway.service
+  - name: work
+    unit: openclaw-gateway-work.service
+    profile: work
+    log_dir: /srv/openclaw/logs/
+  - name: quiet
+    unit: openclaw-gateway-quiet.service
+    log_dir: ""
+)", "gw.yml");
+  ASSERT_EQ(targets.size(), 3U);
+  EXPECT_EQ(targets[0].log_dir, "/tmp/openclaw");
+  EXPECT_EQ(targets[1].log_dir, "/srv/openclaw/logs");
+  EXPECT_EQ(targets[1].profile, "work");
+  EXPECT_EQ(targets[2].log_dir, "");
+  try {
+    parse_gateways_yaml("gateways:\n  - {name: a, unit: a.service, log_dir: tmp/openclaw}\n", "gw.yml");
+    ADD_FAILURE() << "a relative log_dir was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "gw.yml: gateways[0].log_dir: got \"tmp/openclaw\", expected an absolute directory such as "
+              "/tmp/openclaw (empty: do not follow the log)");
+  }
 }

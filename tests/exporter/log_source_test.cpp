@@ -1,0 +1,142 @@
+// The log source end to end: a real gateway line appended to a real file becomes a counter increase and gauges.
+#include <gtest/gtest.h>
+#include <prometheus/metric_family.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "gateway_collector.hpp"
+#include "log_source.hpp"
+#include "paths.hpp"
+
+using namespace openclaw::exporter;
+using namespace std::chrono_literals;
+using openclaw::testing::TempDir;
+
+namespace {
+
+const std::string kRealLog = std::string(OPENCLAW_EXPORTER_FIXTURES) + "/gateway-log/heap240-openclaw-2026-12-01.log";
+
+std::string real_line(const std::string& text) {
+  std::ifstream in(kRealLog);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(text) != std::string::npos) return line;
+  }
+  throw std::runtime_error("no line with " + text);
+}
+
+void append(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  out << text;
+  if (!out.flush()) throw std::runtime_error("cannot append to " + path);
+}
+
+std::optional<double> value_of(const std::vector<prometheus::MetricFamily>& families, const std::string& name,
+                               const std::map<std::string, std::string>& labels = {}) {
+  for (const auto& family : families) {
+    if (family.name != name) continue;
+    for (const auto& metric : family.metric) {
+      std::size_t matched = 0;
+      for (const auto& pair : metric.label) {
+        const auto it = labels.find(pair.name);
+        if (it != labels.end() && it->second == pair.value) ++matched;
+      }
+      if (matched == labels.size()) {
+        return family.type == prometheus::MetricType::Counter ? metric.counter.value : metric.gauge.value;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+GatewayTarget target(const std::string& log_dir) {
+  GatewayTarget t{"gw", "", "/nonexistent/pid", "", "http://127.0.0.1:1"};
+  t.log_dir = log_dir;
+  return t;
+}
+
+// A collector with only the log source, polling every 10 ms on a fixed date.
+std::unique_ptr<GatewayCollector> log_collector(const GatewayTarget& gateway) {
+  std::vector<std::unique_ptr<Source>> sources;
+  sources.push_back(
+      std::make_unique<LogSource>(std::vector<GatewayTarget>{gateway}, 10ms, [] { return std::string("2026-12-01"); }));
+  return std::make_unique<GatewayCollector>(std::vector<GatewayTarget>{gateway},
+                                            std::make_shared<const ProcessSampler>(), std::move(sources));
+}
+
+const std::map<std::string, std::string> kHeapCritical = {
+    {"gateway", "gw"}, {"event", "memory_pressure"}, {"level", "critical"}, {"reason", "heap_threshold"}};
+
+// Scrapes until `name{labels}` reaches `value` (the follower polls every 10 ms) or 10 s pass; the last scrape.
+std::vector<prometheus::MetricFamily> scrape_until(const GatewayCollector& collector, const std::string& name,
+                                                   const std::map<std::string, std::string>& labels, double value) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  for (;;) {
+    auto families = collector.Collect();
+    if (value_of(families, name, labels) == value || std::chrono::steady_clock::now() > deadline) return families;
+    std::this_thread::sleep_for(5ms);
+  }
+}
+
+}  // namespace
+
+TEST(LogSource, ARealHeapPressureLineBecomesACounterIncreaseAndGauges) {
+  TempDir dir("openclaw-logsource-");
+  const std::string file = dir.file("openclaw-2026-12-01.log");
+  append(file, real_line("memory pressure: ") + "\n");  // history before the exporter started: not counted
+  const auto collector = log_collector(target(dir.path()));
+
+  auto before = collector->Collect();
+  EXPECT_EQ(value_of(before, "openclaw_exporter_source_success", {{"source", "log"}}), 1);
+  EXPECT_EQ(value_of(before, "openclaw_gateway_log_events_total", kHeapCritical), 0);
+  EXPECT_EQ(value_of(before, "openclaw_gateway_log_events_total",
+                     {{"event", "memory_pressure"}, {"level", "warning"}, {"reason", "rss_growth"}}),
+            0);
+  EXPECT_EQ(value_of(before, "openclaw_gateway_log_events_total", {{"event", "stuck_session"}, {"level", ""}}), 0);
+  EXPECT_EQ(value_of(before, "openclaw_gateway_reported_heap_used_bytes"), std::nullopt);
+  EXPECT_EQ(value_of(before, "openclaw_gateway_reported_rss_bytes"), std::nullopt);
+  EXPECT_EQ(value_of(before, "openclaw_gateway_log_lines_total"), 0);
+
+  append(file, real_line("\"gateway ready\"") + "\n" + real_line("memory pressure: ") + "\n");
+  const auto after = scrape_until(*collector, "openclaw_gateway_log_events_total", kHeapCritical, 1);
+  EXPECT_EQ(value_of(after, "openclaw_gateway_log_events_total", kHeapCritical), 1);
+  EXPECT_EQ(value_of(after, "openclaw_gateway_reported_heap_used_bytes", {{"gateway", "gw"}}), 206427136);
+  EXPECT_EQ(value_of(after, "openclaw_gateway_reported_rss_bytes", {{"gateway", "gw"}}), 616542208);
+  EXPECT_EQ(value_of(after, "openclaw_gateway_reported_heap_threshold_bytes", {{"gateway", "gw"}}), 198180864);
+  EXPECT_EQ(value_of(after, "openclaw_gateway_log_lines_total"), 2);
+  EXPECT_EQ(value_of(after, "openclaw_gateway_log_unparsable_lines_total"), 0);
+}
+
+TEST(LogSource, CountsEventsByKindAndUnparsableLines) {
+  TempDir dir("openclaw-logsource-");
+  const std::string file = dir.file("openclaw-2026-12-01.log");
+  const auto collector = log_collector(target(dir.path()));
+  append(file, real_line("liveness heartbeat delayed") + "\n{\"truncated\": \n" +
+                   real_line("draining active work before") + "\n" + real_line("still draining") + "\n");
+  const auto families = scrape_until(*collector, "openclaw_gateway_log_lines_total", {}, 4);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_lines_total"), 4);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_unparsable_lines_total"), 1);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_events_total", {{"event", "liveness_heartbeat_delayed"}}), 1);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_events_total", {{"event", "drain_started"}}), 1);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_events_total", {{"event", "drain_forced"}}), 0);
+  // No memory-pressure line yet: the gauges are unknown, not 0.
+  EXPECT_EQ(value_of(families, "openclaw_gateway_reported_heap_used_bytes"), std::nullopt);
+}
+
+TEST(LogSource, AnUnreadableLogIsASourceFailureNotACrash) {
+  TempDir dir("openclaw-logsource-");
+  append(dir.file("a-file"), "");
+  const auto collector = log_collector(target(dir.file("a-file")));  // ENOTDIR
+  const auto families = collector->Collect();
+  EXPECT_EQ(value_of(families, "openclaw_exporter_source_success", {{"source", "log"}}), 0);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_events_total"), std::nullopt);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_lines_total"), std::nullopt);
+}
+
+TEST(LogSource, AnEmptyLogDirTurnsTheSourceOff) {
+  const auto collector = log_collector(target(""));
+  const auto families = collector->Collect();
+  EXPECT_EQ(value_of(families, "openclaw_exporter_source_success", {{"source", "log"}}), std::nullopt);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_events_total"), std::nullopt);
+}
