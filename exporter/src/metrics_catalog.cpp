@@ -1,5 +1,5 @@
 // The exporter's metric names are the interface that alerts/ and dashboards/ use: change them only with those.
-// docs/metrics.md documents each one; tests/exporter checks that this list and the docs agree.
+// docs/metrics.md documents each one; tests/exporter/metrics_catalog_test.cpp checks the docs and known_metrics.txt.
 #include "metric_set.hpp"
 
 namespace openclaw::exporter {

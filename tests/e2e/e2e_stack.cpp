@@ -1,5 +1,7 @@
 #include "e2e_stack.hpp"
 
+#include <filesystem>
+
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -111,10 +113,17 @@ void Stack::start_gateway() {
 }
 
 void Stack::start_exporter(const std::vector<std::string>& extra_args) {
+  if (log_dir_.empty()) {
+    log_dir_ = dir_.file("openclaw-log");
+    std::filesystem::create_directories(log_dir_);
+  }
   std::vector<std::string> argv{binary_dir() + "/exporter/openclaw-gateway-exporter",
                                 "--web.listen-address=" + port_address(exporter_port_), "--gateway.unit=" + std::string(kUnit),
                                 "--gateway.url=http://" + port_address(gateway_port_), "--probe.interval=" + std::to_string(kProbeInterval.count()) + "s",
-                                "--probe.timeout=" + options_.probe_timeout};
+                                "--probe.timeout=" + options_.probe_timeout,
+                                // The fixture writes no openclaw log; an empty directory of its own keeps the log
+                                // source healthy (and its pre-created series scraped) whatever /tmp/openclaw holds.
+                                "--gateway.log-dir=" + log_dir_};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   exporter_ = std::make_unique<ChildProcess>(argv, std::vector<std::string>{}, dir_.file("logs/exporter.log"));
   require(wait_until([&] { return http_get(exporter_url(), 1s).status == 200; }, 15s),

@@ -98,7 +98,7 @@ class Stack {
   openclaw::testing::UserManager manager_;
   int gateway_port_ = 0, exporter_port_ = 0, hook_port_ = 0, prometheus_port_ = 0;
   std::vector<int> am_ports_, am_cluster_ports_;
-  std::string token_, token_file_, fail_start_file_, hook_state_dir_;
+  std::string token_, token_file_, fail_start_file_, hook_state_dir_, log_dir_;
   int hook_generation_ = 0;
   double started_at_ = 0;
   std::unique_ptr<openclaw::testing::ChildProcess> exporter_, hook_, prometheus_process_;

@@ -1,0 +1,54 @@
+// The exporter's metric names live in three places: the catalog (exporter/src/metrics_catalog.cpp: HELP and type),
+// the reference (docs/metrics.md) and the names the rules and dashboards may use (tests/alerts/known_metrics.txt).
+// These tests keep them in step: a series added to one and not the others fails here, with its name.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "metric_set.hpp"
+#include "paths.hpp"
+
+namespace openclaw::exporter {
+namespace {
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::set<std::string> catalog_names() {
+  std::set<std::string> names;
+  for (const auto& metric : metrics_catalog()) names.insert(std::string(metric.name));
+  return names;
+}
+
+TEST(MetricsCatalog, EveryExporterSeriesIsDocumentedAndEveryDocumentedOneExists) {
+  const std::string docs = read(openclaw::testing::source_dir() + "/docs/metrics.md");
+  ASSERT_FALSE(docs.empty());
+  std::set<std::string> documented;  // the first column of the reference's tables
+  static const std::regex kRow(R"(\n\| `(openclaw_(gateway|host|exporter)_[a-z0-9_]+)` \|)");
+  for (std::sregex_iterator it(docs.begin(), docs.end(), kRow), end; it != end; ++it) documented.insert((*it)[1]);
+  for (const auto& name : catalog_names()) EXPECT_TRUE(documented.contains(name)) << name << " not in docs/metrics.md";
+  for (const auto& name : documented) EXPECT_TRUE(catalog_names().contains(name)) << name << " documented, not emitted";
+}
+
+TEST(MetricsCatalog, EveryExporterSeriesIsKnownToTheRulesChecks) {
+  std::istringstream known(read(openclaw::testing::source_dir() + "/tests/alerts/known_metrics.txt"));
+  std::set<std::string> names;
+  for (std::string line; std::getline(known, line);) {
+    if (!line.empty() && line[0] != '#') names.insert(line);
+  }
+  ASSERT_FALSE(names.empty());
+  for (const auto& name : catalog_names()) {
+    EXPECT_TRUE(names.contains(name)) << name << " missing from tests/alerts/known_metrics.txt";
+  }
+}
+
+}  // namespace
+}  // namespace openclaw::exporter
