@@ -1,6 +1,7 @@
 // The registry of sources: each is one file; adding a source is one line below.
 #include "discovery_source.hpp"
 #include "gateway_collector.hpp"
+#include "memory_source.hpp"
 #include "probe_source.hpp"
 #include "process_source.hpp"
 #include "socket_source.hpp"
@@ -16,6 +17,7 @@ std::vector<std::unique_ptr<Source>> make_sources(const ExporterConfig& config,
   sources.push_back(std::make_unique<SystemdSource>(std::move(systemd)));  // before discovery: MainPID
   sources.push_back(std::make_unique<DiscoverySource>(sampler));
   sources.push_back(std::make_unique<ProcessSource>(sampler));
+  sources.push_back(std::make_unique<MemorySource>(std::make_shared<const MemorySampler>(config.procfs, config.cgroupfs)));
   sources.push_back(std::make_unique<SocketSource>(config.procfs));
   sources.push_back(std::make_unique<ProbeSource>(std::move(prober)));
   return sources;
