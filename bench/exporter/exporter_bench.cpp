@@ -18,6 +18,7 @@
 #include "bench_target.hpp"
 #include "floor_sampler.hpp"
 #include "gateway_collector.hpp"
+#include "memory_sampler.hpp"
 #include "process_sampler.hpp"
 #include "prober.hpp"
 #include "systemd_unit.hpp"
@@ -95,7 +96,9 @@ void Floor_Full(benchmark::State& state) {
   FloorSampler floor(target_pid());
   FloorSample sample;
   for (auto _ : state) {
-    if (!floor.sample_process(sample) || !floor.count_tcp_pidfd(sample)) state.SkipWithError("floor failed");
+    if (!floor.sample_process(sample) || !floor.sample_memory(sample) || !floor.count_tcp_pidfd(sample)) {
+      state.SkipWithError("floor failed");
+    }
     benchmark::DoNotOptimize(sample);
   }
   report(state, sample.open_fds, sample.tcp_total());
@@ -105,10 +108,25 @@ void Floor_FullSockDiag(benchmark::State& state) {
   FloorSampler floor(target_pid());
   FloorSample sample;
   for (auto _ : state) {
-    if (!floor.sample_process(sample) || !floor.count_tcp_sock_diag(sample)) state.SkipWithError("floor failed");
+    if (!floor.sample_process(sample) || !floor.sample_memory(sample) || !floor.count_tcp_sock_diag(sample)) {
+      state.SkipWithError("floor failed");
+    }
     benchmark::DoNotOptimize(sample);
   }
   report(state, sample.open_fds, sample.tcp_total());
+}
+
+// The memory part alone: smaps_rollup of the tree, cmdline/environ, the cgroup's usage and memory.stat.
+void Floor_Memory(benchmark::State& state) {
+  FloorSampler floor(target_pid());
+  FloorSample sample;
+  if (!floor.sample_process(sample)) state.SkipWithError("floor sample failed");
+  for (auto _ : state) {
+    if (!floor.sample_memory(sample)) state.SkipWithError("floor memory failed");
+    benchmark::DoNotOptimize(sample);
+  }
+  state.counters["pss_kib"] = static_cast<double>(sample.pss_kib);
+  report(state, sample.open_fds, 0);
 }
 
 // Not part of the floor (stat already carries RSS and threads); shown because it is the usual source of both.
@@ -130,6 +148,22 @@ void Lib_ProcessSample(benchmark::State& state) {
     benchmark::DoNotOptimize(host);
   }
   report(state, fds, 0);
+}
+
+// What the memory source asks of the library, over the tree of one earlier sample: compare with Floor_Memory.
+void Lib_Memory(benchmark::State& state) {
+  const ex::MemorySampler memory;
+  const auto sample = ex::ProcessSampler().sample(target_pid());
+  if (!sample) state.SkipWithError("sample failed");
+  std::uint64_t pss = 0;
+  for (auto _ : state) {
+    auto tree = memory.tree_memory(target_pid(), sample ? sample->descendant_pids : std::vector<int>{});
+    auto cgroup = memory.cgroup_memory_bytes(target_pid());
+    auto heap = memory.heap_limit_bytes(target_pid());
+    if (!tree || !cgroup || !heap) state.SkipWithError("memory sample failed");
+    pss = tree ? tree->pss_bytes : 0;
+  }
+  state.counters["pss_kib"] = static_cast<double>(pss / 1024);
 }
 
 void Lib_CountTcp(benchmark::State& state) {
@@ -158,13 +192,17 @@ void Lib_CountTcpSockDiag(benchmark::State& state) {
 void Lib_Full(benchmark::State& state) {
   const ex::ProcessSampler sampler;
   const auto counter = ex::make_socket_counter(ex::SocketMethodChoice::kAuto);
+  const ex::MemorySampler memory;
   std::uint64_t fds = 0;
   std::uint64_t tcp = 0;
   for (auto _ : state) {
     auto host = sampler.host_memory();
     auto sample = sampler.sample(target_pid());
+    auto tree = memory.tree_memory(target_pid(), sample ? sample->descendant_pids : std::vector<int>{});
+    auto cgroup = memory.cgroup_memory_bytes(target_pid());
+    auto heap = memory.heap_limit_bytes(target_pid());
     auto counts = counter->count(target_pid());
-    if (!host || !sample || !counts) state.SkipWithError("sample failed");
+    if (!host || !sample || !tree || !cgroup || !heap || !counts) state.SkipWithError("sample failed");
     fds = sample ? sample->open_fds : 0;
     tcp = counts ? total(*counts) : 0;
   }
@@ -257,8 +295,10 @@ BENCHMARK(Floor_SocketsPidfdEveryFd)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Floor_SocketsSockDiag)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Floor_Full)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Floor_FullSockDiag)->Unit(benchmark::kMicrosecond);
+BENCHMARK(Floor_Memory)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Floor_ReadStatus)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Lib_ProcessSample)->Unit(benchmark::kMicrosecond);
+BENCHMARK(Lib_Memory)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Lib_CountTcp)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Lib_CountTcpSockDiag)->Unit(benchmark::kMicrosecond);
 BENCHMARK(Lib_Full)->Unit(benchmark::kMicrosecond);

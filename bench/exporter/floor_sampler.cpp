@@ -179,6 +179,7 @@ bool FloorSampler::add_stat(int pid, FloorSample& out) {
     out.start_ticks = stat.start_ticks;
   } else {
     ++out.descendants;
+    tree_.push_back(pid);
   }
   out.rss_pages += stat.rss_pages;
   out.cpu_ticks += stat.cpu_ticks;
@@ -260,6 +261,7 @@ bool FloorSampler::scan_all_processes(FloorSample& out) {
       out.rss_pages += p.rss_pages;
       out.cpu_ticks += p.cpu_ticks;
       ++out.descendants;
+      tree_.push_back(p.pid);
       pids.push_back(p.pid);
       p.pid = 0;  // visited
     }
@@ -272,8 +274,10 @@ bool FloorSampler::read_cgroup_limit(FloorSample& out) {
   if (length < 0) return false;
   const std::string_view text(buffer_.data(), static_cast<std::size_t>(length));
   // Copies: buffer_ is reused by the limit reads below.
-  char v2[256] = {};
-  char v1[256] = {};
+  char* v2 = cgroup_v2_;
+  char* v1 = cgroup_v1_;
+  std::memset(cgroup_v2_, 0, sizeof(cgroup_v2_));
+  std::memset(cgroup_v1_, 0, sizeof(cgroup_v1_));
   for (std::size_t pos = 0; pos < text.size();) {
     std::size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
@@ -321,6 +325,7 @@ bool FloorSampler::read_cgroup_limit(FloorSample& out) {
 
 bool FloorSampler::sample_process(FloorSample& out) {
   out = FloorSample{};
+  tree_.clear();
   if (!scan_descendants(out)) return false;
   const long limits = read_into(Path().add(dir_).add("/limits").c_str(), buffer_);
   if (limits <= 0) return false;
@@ -333,6 +338,45 @@ bool FloorSampler::sample_process(FloorSample& out) {
   const std::string_view text(buffer_.data(), static_cast<std::size_t>(meminfo));
   out.mem_total_kib = field_after(text, "MemTotal:");
   out.mem_available_kib = field_after(text, "MemAvailable:");
+  return true;
+}
+
+bool FloorSampler::sample_memory(FloorSample& out) {
+  out.pss_kib = 0;
+  const auto pss_of = [this](int pid) -> long {
+    const long length = read_into(Path().add("/proc/").add(pid).add("/smaps_rollup").c_str(), buffer_);
+    if (length <= 0) return -1;
+    return static_cast<long>(field_after(std::string_view(buffer_.data(), static_cast<std::size_t>(length)), "Pss:"));
+  };
+  const long main_pss = pss_of(pid_);
+  if (main_pss < 0) return false;
+  out.pss_kib += static_cast<std::uint64_t>(main_pss);
+  for (const int pid : tree_) {
+    const long pss = pss_of(pid);
+    if (pss < 0) continue;  // exited meanwhile
+    out.pss_kib += static_cast<std::uint64_t>(pss);
+    if (read_into(Path().add("/proc/").add(pid).add("/cmdline").c_str(), buffer_) < 0) continue;
+  }
+  if (read_into(Path().add(dir_).add("/cmdline").c_str(), buffer_) < 0) return false;
+  if (read_into(Path().add(dir_).add("/environ").c_str(), buffer_) < 0) return false;
+  // The cgroup found by the last read_cgroup_limit(): v2 first, then v1 (the exporter's order).
+  const auto working_set = [&](const std::string& root, const char* cgroup, const char* usage_file,
+                               std::string_view inactive_key) {
+    const long got = read_into(Path().add(root).add(cgroup).add("/").add(usage_file).c_str(), buffer_);
+    if (got <= 0) return false;
+    const std::uint64_t usage = to_u64(std::string_view(buffer_.data(), static_cast<std::size_t>(got)));
+    const long stat = read_into(Path().add(root).add(cgroup).add("/memory.stat").c_str(), buffer_);
+    if (stat <= 0) return false;
+    const std::uint64_t inactive =
+        field_after(std::string_view(buffer_.data(), static_cast<std::size_t>(stat)), inactive_key);
+    out.cgroup_working_set = usage > inactive ? usage - inactive : 0;
+    return true;
+  };
+  if (cgroup_v2_[0] != '\0' && (working_set(cgroup_root_, cgroup_v2_, "memory.current", "inactive_file ") ||
+                                 working_set(cgroup_root_ + "/unified", cgroup_v2_, "memory.current", "inactive_file "))) {
+    return true;
+  }
+  if (cgroup_v1_[0] != '\0') working_set(cgroup_root_ + "/memory", cgroup_v1_, "memory.usage_in_bytes", "total_inactive_file ");
   return true;
 }
 

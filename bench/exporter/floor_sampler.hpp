@@ -21,6 +21,8 @@ struct FloorSample {
   std::uint64_t memory_limit = 0;   // tightest cgroup limit, 0 = none
   std::uint64_t mem_total_kib = 0;
   std::uint64_t mem_available_kib = 0;
+  std::uint64_t pss_kib = 0;        // Pss of main process + descendants (smaps_rollup)
+  std::uint64_t cgroup_working_set = 0;  // the process's own cgroup: usage less inactive file
   std::array<std::uint64_t, 12> tcp{};  // by kernel TCP state
   std::uint64_t tcp_total() const;
 };
@@ -32,6 +34,9 @@ class FloorSampler {
 
   // /proc/PID/stat, limits, fd listing, the descendants' stat, the cgroup memory limit, /proc/meminfo.
   bool sample_process(FloorSample& out);
+  // After sample_process(): smaps_rollup of the tree, the descendants' cmdline, the main process's cmdline and
+  // environ, and the cgroup's usage and memory.stat (what the exporter's memory source reads).
+  bool sample_memory(FloorSample& out);
   // TCP states by pidfd_getfd + getsockopt(TCP_INFO) over the socket fds (readlink first) listed by the last
   // sample_process().
   bool count_tcp_pidfd(FloorSample& out);
@@ -62,6 +67,9 @@ class FloorSampler {
   };
   std::vector<Proc> procs_;
   std::vector<int> pending_;
+  std::vector<int> tree_;  // descendants found by the last sample_process()
+  char cgroup_v1_[256] = {};
+  char cgroup_v2_[256] = {};
   std::vector<int> tids_;
   bool has_children_files_ = false;
   std::vector<std::uint32_t> inodes_;

@@ -38,7 +38,49 @@ Result<WalkResult> walk_up(const std::string& hierarchy_root, std::string path, 
   }
 }
 
+using Usage = std::optional<std::uint64_t>;
+
+// `usage_file` minus the `inactive_key` line of memory.stat, both in `dir`. nullopt when `usage_file` does not exist.
+Result<Usage> usage_less_inactive_file(const std::string& dir, const char* usage_file, std::string_view inactive_key) {
+  const std::string usage_path = dir + "/" + usage_file;
+  const auto usage = read_file(usage_path);
+  if (usage.error == ENOENT || usage.error == ENOTDIR) return Usage{};
+  if (usage.error != 0) return Result<Usage>::failure("cannot read " + usage_path + ": " + errno_text(usage.error));
+  const auto bytes = parse_cgroup_bytes(usage.text);
+  if (!bytes.ok()) return Result<Usage>::failure(usage_path + ": " + bytes.error());
+  const std::string stat_path = dir + "/memory.stat";
+  const auto stat = read_file(stat_path);
+  if (stat.error != 0) return Result<Usage>::failure("cannot read " + stat_path + ": " + errno_text(stat.error));
+  const auto inactive = parse_cgroup_memory_stat(stat.text, inactive_key);
+  if (!inactive.ok()) return Result<Usage>::failure(stat_path + ": " + inactive.error());
+  // The two files are read one after the other while the counters move: never below zero.
+  return Usage{*bytes > *inactive ? *bytes - *inactive : 0};
+}
+
+std::string without_trailing_slash(std::string path) {
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  return path;
+}
+
 }  // namespace
+
+Result<std::optional<std::uint64_t>> cgroup_memory_working_set(const ProcCgroups& groups,
+                                                               const std::string& cgroup_root) {
+  if (groups.v2_path) {
+    const std::string path = without_trailing_slash(*groups.v2_path);
+    for (const auto& hierarchy : {cgroup_root, cgroup_root + "/unified"}) {
+      auto usage = usage_less_inactive_file(hierarchy + path, "memory.current", "inactive_file");
+      if (!usage.ok() || *usage) return usage;
+    }
+  }
+  if (const auto v1_path = groups.v1_path("memory")) {
+    // total_inactive_file covers the cgroup and its children, like usage_in_bytes (use_hierarchy is 1 on every
+    // kernel since 5.x); inactive_file would be the cgroup's own pages only.
+    return usage_less_inactive_file(cgroup_root + "/memory" + without_trailing_slash(*v1_path),
+                                    "memory.usage_in_bytes", "total_inactive_file");
+  }
+  return Usage{};
+}
 
 Result<std::optional<std::uint64_t>> cgroup_memory_limit(const ProcCgroups& groups, const std::string& cgroup_root) {
   using R = Result<Limit>;

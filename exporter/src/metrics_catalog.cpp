@@ -18,6 +18,22 @@ const std::vector<MetricDescriptor>& metrics_catalog() {
        "Resident memory of the gateway's main process plus all its descendants in bytes."},
       {"openclaw_gateway_memory_limit_bytes", MetricType::Gauge,
        "Memory the gateway may use in bytes: its cgroup or unit MemoryMax limit where set, else host MemTotal."},
+      {"openclaw_gateway_proportional_memory_bytes", MetricType::Gauge,
+       "Proportional set size (Pss from /proc/PID/smaps_rollup) of the gateway's main process plus all its "
+       "descendants in bytes: each shared page counted once across the tree, unlike summed RSS."},
+      {"openclaw_gateway_cgroup_memory_bytes", MetricType::Gauge,
+       "Working set of the gateway's own cgroup in bytes: the memory the kernel charges to it (v2 memory.current, v1 "
+       "memory.usage_in_bytes) less inactive file cache (memory.stat inactive_file, v1 total_inactive_file), which "
+       "the kernel reclaims before a limit or its OOM killer acts."},
+      {"openclaw_gateway_heap_limit_bytes", MetricType::Gauge,
+       "The gateway's --max-old-space-size in bytes (from its command line or NODE_OPTIONS): V8's old-space limit, "
+       "not its whole heap limit (V8 adds the young generation). Absent when not set or not knowable (a process "
+       "title overwrote argv)."},
+      {"openclaw_gateway_child_processes", MetricType::Gauge,
+       "Descendant processes of the gateway by kind (spawn-broker, service-child-relay, memory-search, "
+       "local-embeddings, codex, other), classified from argv."},
+      {"openclaw_gateway_child_proportional_memory_bytes", MetricType::Gauge,
+       "Proportional set size (Pss) of the gateway's descendant processes by kind in bytes."},
       {"openclaw_gateway_open_fds", MetricType::Gauge, "Open file descriptors of the gateway's main process."},
       {"openclaw_gateway_max_fds", MetricType::Gauge,
        "Soft RLIMIT_NOFILE of the gateway's main process (+Inf when unlimited)."},

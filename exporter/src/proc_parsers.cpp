@@ -245,4 +245,61 @@ Result<int> parse_pid_text(std::string_view text) {
   return *pid;
 }
 
+Result<SmapsRollup> parse_smaps_rollup(std::string_view text) {
+  // "Pss:" and "Rss:" with the colon: "Pss_Anon:", "Pss_File:" … are parts of Pss, not Pss.
+  const auto rss = value_of(text, "Rss:");
+  const auto pss = value_of(text, "Pss:");
+  if (!rss || !pss) return Result<SmapsRollup>::failure("smaps_rollup: no Rss or Pss line");
+  const auto rss_bytes = parse_kib(*rss);
+  const auto pss_bytes = parse_kib(*pss);
+  if (!rss_bytes || !pss_bytes) return Result<SmapsRollup>::failure("smaps_rollup: bad Rss or Pss value");
+  return SmapsRollup{*rss_bytes, *pss_bytes};
+}
+
+Result<std::uint64_t> parse_cgroup_bytes(std::string_view text) {
+  const auto value = trim(text);
+  const auto bytes = parse_int<std::uint64_t>(value);
+  if (!bytes) return Result<std::uint64_t>::failure("expected bytes, got '" + std::string(value) + "'");
+  return *bytes;
+}
+
+Result<std::uint64_t> parse_cgroup_memory_stat(std::string_view text, std::string_view key) {
+  std::optional<std::string_view> value;
+  for_each_line(text, [&](std::string_view line) {
+    // The key and a space: "inactive_file" must not match "inactive_file_xyz".
+    if (line.size() <= key.size() || !line.starts_with(key) || line[key.size()] != ' ') return false;
+    value = trim(line.substr(key.size()));
+    return true;
+  });
+  if (!value) return Result<std::uint64_t>::failure("memory.stat: no " + std::string(key) + " line");
+  const auto bytes = parse_int<std::uint64_t>(*value);
+  if (!bytes) return Result<std::uint64_t>::failure("memory.stat: bad " + std::string(key) + " value");
+  return *bytes;
+}
+
+std::vector<std::string_view> split_cmdline(std::string_view raw) {
+  std::vector<std::string_view> args;
+  std::size_t pos = 0;
+  while (pos < raw.size()) {
+    auto end = raw.find('\0', pos);
+    if (end == std::string_view::npos) end = raw.size();
+    if (end > pos) args.push_back(raw.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return args;
+}
+
+bool cmdline_is_retitled(std::string_view raw) {
+  return raw.starts_with('\0') || raw.find(std::string_view("\0\0", 2)) != std::string_view::npos;
+}
+
+std::optional<std::string_view> environ_value(std::string_view raw, std::string_view name) {
+  for (const auto entry : split_cmdline(raw)) {
+    if (entry.size() > name.size() && entry.starts_with(name) && entry[name.size()] == '=') {
+      return entry.substr(name.size() + 1);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace openclaw::exporter

@@ -72,4 +72,30 @@ std::string join_cmdline(std::string_view raw);
 // A pid file: one positive decimal pid, surrounding whitespace allowed.
 Result<int> parse_pid_text(std::string_view text);
 
+// /proc/PID/smaps_rollup: the process's memory summed over all its mappings. Pss ("proportional set size") charges
+// each resident page to the processes mapping it in equal shares, so the Pss of a process tree adds up to what
+// the tree really holds in RAM, where summed Rss counts a page shared by n processes n times. Swapped-out pages are
+// in neither (SwapPss). A process without memory (a zombie, an exiting process, a kernel thread) has an empty file:
+// that is a failure here, the caller decides what it means.
+struct SmapsRollup {
+  std::uint64_t rss_bytes = 0;
+  std::uint64_t pss_bytes = 0;
+};
+Result<SmapsRollup> parse_smaps_rollup(std::string_view text);
+
+// A cgroup counter file holding one number of bytes: v2 memory.current, v1 memory.usage_in_bytes.
+Result<std::uint64_t> parse_cgroup_bytes(std::string_view text);
+// One "key value" line of a cgroup memory.stat (v2 "inactive_file", v1 "total_inactive_file"), in bytes.
+Result<std::uint64_t> parse_cgroup_memory_stat(std::string_view text, std::string_view key);
+
+// /proc/PID/cmdline split at NULs into its arguments (a trailing NUL ends the last argument; a process whose title
+// overwrote its argv area reads as the title followed by empty arguments, which are dropped).
+std::vector<std::string_view> split_cmdline(std::string_view raw);
+// True when the process has written a title over its argv (setproctitle, Node's process.title): the kernel then
+// shows the title followed by the NULs that padded the rest of the old argv, i.e. an empty argument. (A process
+// started with an empty argument looks the same: its command line is then taken as unknown too.)
+bool cmdline_is_retitled(std::string_view raw);
+// The value of `name` in a NUL-separated /proc/PID/environ; nullopt when unset ("" when set empty).
+std::optional<std::string_view> environ_value(std::string_view raw, std::string_view name);
+
 }  // namespace openclaw::exporter

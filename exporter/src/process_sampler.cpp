@@ -157,11 +157,12 @@ Result<ProcessSample> ProcessSampler::sample(int pid) const {
   // read anyway for ppid and CPU, so each descendant costs one file read instead of two.
   std::uint64_t rss_pages = main->rss_pages;
   std::uint64_t ticks = cpu_ticks(*main);
+  ProcessSample sample;
   for (const auto& child : *tree) {
     rss_pages += child.rss_pages;
     ticks += cpu_ticks(child);
+    sample.descendant_pids.push_back(child.pid);
   }
-  ProcessSample sample;
   sample.pid = pid;
   sample.start_time_seconds = static_cast<double>(*boot_time) + static_cast<double>(main->starttime_ticks) /
                                                                     static_cast<double>(clock_ticks_per_second());

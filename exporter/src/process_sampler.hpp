@@ -21,6 +21,7 @@ struct ProcessSample {
   std::optional<std::uint64_t> max_fds;    // soft RLIMIT_NOFILE; nullopt = unlimited
   std::uint64_t threads = 0;               // of the main process
   std::uint64_t descendants = 0;           // number of descendant processes found
+  std::vector<int> descendant_pids;        // those processes, so that the memory source need not walk the tree again
   std::optional<std::uint64_t> cgroup_memory_limit_bytes;  // tightest limit on the main process's memory cgroup
                                                            // (v2 memory.max or v1 memory.limit_in_bytes, walking
                                                            // up to the root); nullopt = no limit set

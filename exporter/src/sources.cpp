@@ -2,6 +2,7 @@
 #include "discovery_source.hpp"
 #include "gateway_collector.hpp"
 #include "log_source.hpp"
+#include "memory_source.hpp"
 #include "probe_source.hpp"
 #include "process_source.hpp"
 #include "socket_source.hpp"
@@ -17,6 +18,7 @@ std::vector<std::unique_ptr<Source>> make_sources(const ExporterConfig& config,
   sources.push_back(std::make_unique<SystemdSource>(std::move(systemd)));  // before discovery: MainPID
   sources.push_back(std::make_unique<DiscoverySource>(std::make_shared<const ProcessFinder>(config.procfs)));
   sources.push_back(std::make_unique<ProcessSource>(sampler));
+  sources.push_back(std::make_unique<MemorySource>(std::make_shared<const MemorySampler>(config.procfs, config.cgroupfs)));
   sources.push_back(std::make_unique<SocketSource>(make_socket_counter(config.socket_method, config.procfs)));
   sources.push_back(std::make_unique<ProbeSource>(std::move(prober)));
   sources.push_back(std::make_unique<LogSource>(config.gateways));

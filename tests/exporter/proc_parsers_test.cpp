@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cgroup.hpp"
+#include "node_args.hpp"
 
 namespace openclaw::exporter {
 namespace {
@@ -242,6 +243,61 @@ TEST(CgroupMemoryLimit, MalformedFileIsAFailureNamingIt) {
   std::filesystem::remove_all(root);
   ASSERT_FALSE(limit.ok());
   EXPECT_NE(limit.error().find("system.slice/memory.max"), std::string::npos) << limit.error();
+}
+
+// Captured from the real gateway (openclaw@2026.9.6, node 24.21.0, main process ~15 s after /readyz 200).
+TEST(ParseSmapsRollup, RealGateway) {
+  const auto rollup = parse_smaps_rollup(fixture("proc/real/gateway_smaps_rollup"));
+  ASSERT_TRUE(rollup.ok()) << rollup.error();
+  EXPECT_EQ(rollup->rss_bytes, 812672U * 1024);
+  EXPECT_EQ(rollup->pss_bytes, 754224U * 1024);  // the "Pss:" line, not Pss_Dirty/Pss_Anon/Pss_File/Pss_Shmem
+}
+
+TEST(ParseSmapsRollup, RejectsAnEmptyOrPartialFile) {
+  EXPECT_FALSE(parse_smaps_rollup("").ok());  // a zombie's or a kernel thread's
+  EXPECT_FALSE(parse_smaps_rollup("Rss: 4 kB\nPss_Anon: 4 kB\n").ok());
+  EXPECT_FALSE(parse_smaps_rollup("Rss: 4 kB\nPss: 4\n").ok());
+  EXPECT_FALSE(parse_smaps_rollup("Rss: 4 kB\nPss: x kB\n").ok());
+}
+
+// The real gateway's unit cgroup (v1 memory controller of this machine kind's hybrid).
+TEST(ParseCgroupMemoryStat, RealV1Stat) {
+  const auto text = fixture("proc/real/gateway_memory.stat");
+  EXPECT_EQ(*parse_cgroup_memory_stat(text, "total_inactive_file"), 22110208U);
+  EXPECT_EQ(*parse_cgroup_memory_stat(text, "inactive_file"), 22110208U);
+  EXPECT_EQ(*parse_cgroup_memory_stat(text, "total_rss"), 829935616U);
+  EXPECT_FALSE(parse_cgroup_memory_stat(text, "total_inactive").ok());  // a prefix of a key is not the key
+  EXPECT_FALSE(parse_cgroup_memory_stat("inactive_file x\n", "inactive_file").ok());
+}
+
+TEST(ParseCgroupBytes, CounterFiles) {
+  EXPECT_EQ(*parse_cgroup_bytes("883826688\n"), 883826688U);
+  EXPECT_FALSE(parse_cgroup_bytes("max\n").ok());
+  EXPECT_FALSE(parse_cgroup_bytes("").ok());
+}
+
+TEST(SplitCmdline, RealGatewayTreeAndItsChildrenByKind) {
+  // The main process set its title: argv now reads as the title followed by NULs, the node flags gone.
+  const auto main = fixture("proc/real/gateway_cmdline");
+  EXPECT_EQ(split_cmdline(main), std::vector<std::string_view>{"openclaw-gateway"});
+  EXPECT_TRUE(cmdline_is_retitled(main));
+  EXPECT_EQ(max_old_space_size_mib(split_cmdline(main), std::nullopt), std::nullopt);
+  const auto broker = fixture("proc/real/spawn_broker_cmdline");
+  EXPECT_EQ(split_cmdline(broker).size(), 2U);
+  EXPECT_EQ(classify_child(split_cmdline(broker)), ChildKind::kSpawnBroker);
+  EXPECT_FALSE(cmdline_is_retitled(broker));
+  const auto sqlite = fixture("proc/real/sqlite_worker_cmdline");
+  EXPECT_EQ(split_cmdline(sqlite).size(), 4U);
+  EXPECT_EQ(classify_child(split_cmdline(sqlite)), ChildKind::kOther);
+}
+
+TEST(EnvironValue, SetEmptyAndUnset) {
+  using namespace std::string_literals;
+  const std::string environ = "HOME=/h\0NODE_OPTIONS=\0NODE_OPTIONS_X=1\0PATH=/bin\0"s;
+  EXPECT_EQ(environ_value(environ, "NODE_OPTIONS"), std::optional<std::string_view>(""));
+  EXPECT_EQ(environ_value(environ, "PATH"), std::optional<std::string_view>("/bin"));
+  EXPECT_EQ(environ_value(environ, "NODE"), std::nullopt);
+  EXPECT_EQ(environ_value("", "PATH"), std::nullopt);
 }
 
 }  // namespace

@@ -152,6 +152,112 @@ TEST_F(ExporterOnRealGateway, ProcessSeriesMatchTheTruthAtAQuietMoment) {
   FAIL() << "the gateway never held still for a comparison in 60 tries";
 }
 
+namespace {
+
+// Summed "Pss:" of /proc/PID/smaps_rollup over `tree`, in bytes (what `awk '/^Pss:/{s+=$2} END{print s*1024}'`
+// over the tree's files gives); processes gone meanwhile count 0.
+double tree_pss_bytes(const std::vector<pid_t>& tree) {
+  double sum = 0;
+  for (const pid_t p : tree) {
+    std::ifstream in("/proc/" + std::to_string(p) + "/smaps_rollup");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.starts_with("Pss:")) sum += std::stod(line.substr(4)) * 1024;
+    }
+  }
+  return sum;
+}
+
+// The unit's cgroup from the kernel: usage (v2 memory.current, v1 memory.usage_in_bytes) and inactive file cache.
+struct CgroupTruth {
+  double usage = -1;
+  double inactive_file = -1;
+};
+CgroupTruth cgroup_truth(const std::string& control_group) {
+  const auto number_in = [](const std::string& path, const std::string& key) {
+    std::ifstream in(path);
+    std::string name;
+    double value = -1;
+    if (key.empty()) {
+      in >> value;
+      return value;
+    }
+    while (in >> name >> value) {
+      if (name == key) return value;
+    }
+    return -1.0;
+  };
+  const std::string v2 = "/sys/fs/cgroup" + control_group;
+  if (std::ifstream(v2 + "/memory.current").good()) {
+    return {number_in(v2 + "/memory.current", ""), number_in(v2 + "/memory.stat", "inactive_file")};
+  }
+  const std::string v1 = "/sys/fs/cgroup/memory" + control_group;
+  return {number_in(v1 + "/memory.usage_in_bytes", ""), number_in(v1 + "/memory.stat", "total_inactive_file")};
+}
+
+}  // namespace
+
+TEST_F(ExporterOnRealGateway, MemorySeriesMatchTheKernelsOwnCounters) {
+  const int pid = gateway().main_pid();
+  ASSERT_GT(pid, 0);
+  const std::string control_group = gateway().manager().property(RealGateway::kUnit, "ControlGroup");
+  ASSERT_FALSE(control_group.empty());
+  // Memory moves while the gateway works: compare when the kernel's figures before and after the scrape agree.
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    const auto tree = process_tree(pid);
+    const double pss_before = tree_pss_bytes(tree);
+    const CgroupTruth cgroup_before = cgroup_truth(control_group);
+    const Scrape s = gateway().scrape_exporter();
+    const double pss_after = tree_pss_bytes(tree);
+    const CgroupTruth cgroup_after = cgroup_truth(control_group);
+    const double working_set = cgroup_before.usage - cgroup_before.inactive_file;
+    if (process_tree(pid) != tree || std::abs(pss_after - pss_before) > 0.01 * pss_before ||
+        std::abs(cgroup_after.usage - cgroup_after.inactive_file - working_set) > 0.01 * working_set) {
+      std::this_thread::sleep_for(300ms);
+      continue;
+    }
+    ASSERT_EQ(s.get(series("openclaw_exporter_source_success", kG + ",source=\"memory\"")), 1) << s.text;
+    const double pss = s.get(series("openclaw_gateway_proportional_memory_bytes", kG)).value_or(-1);
+    EXPECT_NEAR(pss, pss_before, 0.05 * pss_before);
+    const double rss = tree_rss_bytes(pid);
+    EXPECT_LT(pss, rss) << "Pss counts the pages the tree's node processes share once";
+    ASSERT_GT(cgroup_before.usage, 0) << control_group;
+    const double cgroup = s.get(series("openclaw_gateway_cgroup_memory_bytes", kG)).value_or(-1);
+    EXPECT_NEAR(cgroup, working_set, 0.05 * working_set);
+    const double memory_current =
+        std::stod("0" + gateway().manager().property(RealGateway::kUnit, "MemoryCurrent"));
+    EXPECT_LE(cgroup, memory_current * 1.05) << "a working set is at most the whole charge";
+    // The unit starts the gateway without --max-old-space-size (and node's title hides argv anyway).
+    EXPECT_FALSE(s.get(series("openclaw_gateway_heap_limit_bytes", kG)).has_value());
+    // Children by kind: the spawn broker and the SQLite read-only worker (other) at least; every kind present.
+    double children = 0;
+    double children_pss = 0;
+    for (const std::string kind :
+         {"spawn-broker", "service-child-relay", "memory-search", "local-embeddings", "codex", "other"}) {
+      const auto count = s.get(series("openclaw_gateway_child_processes", kG + ",kind=\"" + kind + "\""));
+      const auto kind_pss = s.get(series("openclaw_gateway_child_proportional_memory_bytes", kG + ",kind=\"" + kind + "\""));
+      ASSERT_TRUE(count.has_value() && kind_pss.has_value()) << kind;
+      children += *count;
+      children_pss += *kind_pss;
+    }
+    EXPECT_EQ(s.get(series("openclaw_gateway_child_processes", kG + ",kind=\"spawn-broker\"")), 1);
+    EXPECT_EQ(children, static_cast<double>(tree.size() - 1));
+    EXPECT_LT(children_pss, pss);
+    record_figure("tree_pss", pss / 1048576, "MiB");
+    record_figure("tree_pss_kernel", pss_before / 1048576, "MiB");
+    record_figure("tree_pss_vs_kernel", 100 * (pss - pss_before) / pss_before, "%");
+    record_figure("tree_rss_vs_pss", 100 * (rss - pss) / pss, "%");
+    record_figure("cgroup_working_set", cgroup / 1048576, "MiB");
+    record_figure("cgroup_working_set_vs_kernel", 100 * (cgroup - working_set) / working_set, "%");
+    record_figure("cgroup_working_set_vs_memory_current", 100 * (cgroup - memory_current) / memory_current, "%");
+    record_figure("memory_source_seconds",
+                  s.get(series("openclaw_exporter_source_duration_seconds", kG + ",source=\"memory\"")).value_or(-1),
+                  "s");
+    return;
+  }
+  FAIL() << "the gateway's memory never held still for a comparison in 20 tries";
+}
+
 TEST_F(ExporterOnRealGateway, ConnectionsByStateMatchSsWhileClientsAreConnected) {
   const int pid = gateway().main_pid();
   // Upgraded WebSocket connections give something to count beyond the listeners. The gateway closes

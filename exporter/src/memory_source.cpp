@@ -1,0 +1,28 @@
+#include "memory_source.hpp"
+
+namespace openclaw::exporter {
+
+Status MemorySource::collect(GatewayContext& context, MetricSet& out) {
+  const ProcessSample& process = *context.process;
+  const auto tree = sampler_->tree_memory(process.pid, process.descendant_pids);
+  if (!tree) return Status::failure(tree.error());
+  const auto cgroup = sampler_->cgroup_memory_bytes(process.pid);
+  if (!cgroup) return Status::failure(cgroup.error());
+  const auto heap_limit = sampler_->heap_limit_bytes(process.pid);
+  if (!heap_limit) return Status::failure(heap_limit.error());
+
+  const auto labels = context.labels();
+  out.add("openclaw_gateway_proportional_memory_bytes", labels, static_cast<double>(tree->pss_bytes));
+  // Absent, not 0, when the process is in no memory-accounted cgroup or was started without the flag.
+  if (*cgroup) out.add("openclaw_gateway_cgroup_memory_bytes", labels, static_cast<double>(**cgroup));
+  if (*heap_limit) out.add("openclaw_gateway_heap_limit_bytes", labels, static_cast<double>(**heap_limit));
+  for (const auto& [kind, children] : tree->children) {
+    auto kind_labels = labels;
+    kind_labels.emplace("kind", child_kind_name(kind));
+    out.add("openclaw_gateway_child_processes", kind_labels, static_cast<double>(children.processes));
+    out.add("openclaw_gateway_child_proportional_memory_bytes", kind_labels, static_cast<double>(children.pss_bytes));
+  }
+  return Ok{};
+}
+
+}  // namespace openclaw::exporter
