@@ -8,7 +8,10 @@ Status MemorySource::collect(GatewayContext& context, MetricSet& out) {
   if (!tree) return Status::failure(tree.error());
   const auto cgroup = sampler_->cgroup_memory_bytes(process.pid);
   if (!cgroup) return Status::failure(cgroup.error());
-  const auto heap_limit = sampler_->heap_limit_bytes(process.pid);
+  // For the unit's main process, the command line systemd started it with (Node overwrites its own with the title).
+  const bool unit_main = context.unit && context.unit->main_pid == process.pid;
+  const auto heap_limit =
+      sampler_->heap_limit_bytes(process.pid, unit_main ? context.unit->exec_start_argv : std::vector<std::string>{});
   if (!heap_limit) return Status::failure(heap_limit.error());
 
   const auto labels = context.labels();

@@ -26,9 +26,9 @@ const std::vector<MetricDescriptor>& metrics_catalog() {
        "memory.usage_in_bytes) less inactive file cache (memory.stat inactive_file, v1 total_inactive_file), which "
        "the kernel reclaims before a limit or its OOM killer acts."},
       {"openclaw_gateway_heap_limit_bytes", MetricType::Gauge,
-       "The gateway's --max-old-space-size in bytes (from its command line or NODE_OPTIONS): V8's old-space limit, "
-       "not its whole heap limit (V8 adds the young generation). Absent when not set or not knowable (a process "
-       "title overwrote argv)."},
+       "The gateway's --max-old-space-size in bytes (from the unit's ExecStart, its command line or NODE_OPTIONS): "
+       "V8's old-space limit, not its whole heap limit (V8 adds the young generation). Absent when not set or not "
+       "knowable (a process title overwrote argv and no unit says how it was started)."},
       {"openclaw_gateway_child_processes", MetricType::Gauge,
        "Descendant processes of the gateway by kind (spawn-broker, service-child-relay, memory-search, "
        "local-embeddings, codex, other), classified from argv."},

@@ -38,6 +38,40 @@ std::string default_address() {
   return "unix:path=" + socket;
 }
 
+struct MessageUnref {
+  void operator()(sd_bus_message* m) const { sd_bus_message_unref(m); }
+};
+
+// The argv of the first ExecStart= entry. The property is a(sasbttttuii): path, argv, ignore-failure, then times,
+// PID and exit status of the last run, skipped here. Node overwrites its own /proc/PID/cmdline with the process
+// title, so this is where the gateway's `--max-old-space-size` can still be read.
+Status read_exec_start(sd_bus* bus, const char* path, std::vector<std::string>& argv) {
+  BusError error;
+  sd_bus_message* raw = nullptr;
+  int rc = sd_bus_get_property(bus, kDestination, path, kServiceInterface, "ExecStart", &error.error, &raw,
+                               "a(sasbttttuii)");
+  if (rc < 0) return Status::failure(fmt::format("ExecStart: {}", describe(rc, error.error)));
+  const std::unique_ptr<sd_bus_message, MessageUnref> reply(raw);
+  argv.clear();
+  rc = sd_bus_message_enter_container(raw, 'a', "(sasbttttuii)");
+  if (rc > 0) rc = sd_bus_message_enter_container(raw, 'r', "sasbttttuii");
+  if (rc > 0) {
+    const char* program = nullptr;
+    char** strv = nullptr;
+    rc = sd_bus_message_read(raw, "s", &program);
+    if (rc >= 0) rc = sd_bus_message_read_strv(raw, &strv);
+    if (rc >= 0 && strv != nullptr) {
+      for (char** arg = strv; *arg != nullptr; ++arg) argv.emplace_back(*arg);
+    }
+    if (strv != nullptr) {
+      for (char** arg = strv; *arg != nullptr; ++arg) std::free(*arg);
+      std::free(strv);
+    }
+  }
+  if (rc < 0) return Status::failure(fmt::format("ExecStart: {}", std::strerror(-rc)));
+  return Ok{};  // an empty array (no ExecStart) leaves argv empty
+}
+
 }  // namespace
 
 void SystemdUserManager::BusDeleter::operator()(sd_bus* bus) const { sd_bus_flush_close_unref(bus); }
@@ -127,6 +161,7 @@ Result<UnitState> SystemdUserManager::read_unit(const std::string& name) {
   if (auto s = get_trivial("ExecMainStatus", 'i', &state.exec_main_status); !s) {
     return Result<UnitState>::failure(s.error());
   }
+  if (auto s = read_exec_start(bus, path.get(), state.exec_start_argv); !s) return Result<UnitState>::failure(s.error());
   state.main_pid = static_cast<int>(main_pid);
   if (memory_max != std::numeric_limits<std::uint64_t>::max()) state.memory_max = memory_max;
   return state;

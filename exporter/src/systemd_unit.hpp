@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "result.hpp"
 
@@ -23,6 +24,7 @@ struct UnitState {
   int exec_main_code = 0;                    // si_code of the last main process: 1 exited, 2 killed, 3 dumped, 0 none
   int exec_main_status = 0;                  // its exit status, or the signal number when killed/dumped
   std::optional<std::uint64_t> memory_max;   // MemoryMax=, nullopt when infinity
+  std::vector<std::string> exec_start_argv;  // the first ExecStart= command line (the gateway's `node --max-old-…`)
 };
 
 // Reads unit properties from a systemd user manager over sd-bus, with one long-lived connection and no process

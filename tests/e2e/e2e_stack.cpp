@@ -99,6 +99,8 @@ void Stack::start_gateway() {
   unit.memory_max = options_.memory_max;
   unit.restart_sec = 1s;
   unit.timeout_stop_sec = 10s;
+  // One small child, as the real gateway has workers: the per-kind child series then carry data.
+  unit.args = {"--child-rss-mib", "1"};
   // The real unit allows 10 starts in 300 s; this test starts the gateway far more often than production would
   // (each scenario compresses hours into seconds), so the burst is raised. Scenario 6 does not rely on the limit.
   unit.start_limit_burst = 100;

@@ -93,7 +93,7 @@ void check_promql_coverage(Stack& s) {
       {"OpenClawGatewayUptimeHigh", "needs a process older than 8 h"},
       {"OpenClawGatewayMemoryLeak", "needs a process older than the 1 h lookback"},
       {"OpenClawHostMemoryHigh", "needs the HOST above 80 % memory; the test will not exhaust a shared machine"},
-      {"OpenClawGatewayChildProcessGrowth", "needs more than 10 children; the fixture gateway has none"}};
+      {"OpenClawGatewayChildProcessGrowth", "needs more than 10 children; the fixture gateway has one"}};
   // Conditions whose input the fixture gateway cannot produce and no threshold can stand in for: proven with promtool
   // (alerts/tests/), and here only as far as the run can: every series the expression reads was scraped.
   const std::map<std::string, std::string> input_not_in_e2e = {
@@ -104,7 +104,7 @@ void check_promql_coverage(Stack& s) {
   const auto rendered = run_command({"python3", source_dir() + "/alerts/generate.py", "--set", "uptime_max_seconds=1",
                                      "--set", "memory_leak_lookback=30s", "--set", "memory_leak_horizon_seconds=1000000",
                                      "--set", "host_memory_used_ratio_max=0", "--set", "memory_leak_min_rise_bytes=0",
-                                     "--set", "memory_leak_min_rise_ratio=0", "--set", "child_processes_max=-1",
+                                     "--set", "memory_leak_min_rise_ratio=0", "--set", "child_processes_max=0",
                                      "--out-dir", scaled_dir});
   ASSERT_EQ(rendered.exit_code, 0) << rendered.output;
   const auto scaled = alert_expressions(scaled_dir + "/openclaw-gateway.rules.yml");

@@ -227,8 +227,8 @@ TEST_F(ExporterOnRealGateway, MemorySeriesMatchTheKernelsOwnCounters) {
     const double memory_current =
         std::stod("0" + gateway().manager().property(RealGateway::kUnit, "MemoryCurrent"));
     EXPECT_LE(cgroup, memory_current * 1.05) << "a working set is at most the whole charge";
-    // The unit starts the gateway without --max-old-space-size (and node's title hides argv anyway).
-    EXPECT_FALSE(s.get(series("openclaw_gateway_heap_limit_bytes", kG)).has_value());
+    // The unit's flag, read from its ExecStart: node's title hides the gateway's own argv.
+    EXPECT_EQ(s.get(series("openclaw_gateway_heap_limit_bytes", kG)), openclaw_heap_limit_mib() * 1048576.0);
     // Children by kind: the spawn broker and the SQLite read-only worker (other) at least; every kind present.
     double children = 0;
     double children_pss = 0;

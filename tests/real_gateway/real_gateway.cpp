@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -85,6 +86,15 @@ RealGateway* RealGateway::shared() {
 
 const std::string& RealGateway::start_error() { return start_error_storage(); }
 
+int openclaw_heap_limit_mib() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  long long kib = 0;
+  while (meminfo >> key >> kib && key != "MemTotal:") meminfo.ignore(256, '\n');
+  const long long mib = kib / 1024;
+  return static_cast<int>(std::min({std::max(8192LL, mib / 4), std::max(2048LL, mib / 2), mib * 3 / 4}));
+}
+
 void RealGateway::start(const RealGatewayInstall& install) {
   home_ = dir_.file("home");
   std::filesystem::create_directories(home_);
@@ -93,8 +103,11 @@ void RealGateway::start(const RealGatewayInstall& install) {
 
   GatewayUnitOptions unit;
   unit.description = "OpenClaw Gateway (real, openclaw@2026.9.6)";
-  unit.program = install.openclaw;
-  unit.args = {"gateway", "run", "--allow-unconfigured", "--bind", "loopback", "--auth", "token", "--token", token_};
+  // As `openclaw gateway install` writes it: node with the V8 heap limit it sized from host memory, then the entry.
+  unit.program = install.node_bin_dir + "/node";
+  unit.args = {"--max-old-space-size=" + std::to_string(openclaw_heap_limit_mib()),
+               std::filesystem::canonical(install.openclaw).string(),
+               "gateway", "run", "--allow-unconfigured", "--bind", "loopback", "--auth", "token", "--token", token_};
   unit.port = port_;
   // Production values except the waits, which only make the test slower: RestartSec=5 -> 2 s, TimeoutStopSec=330
   // -> 60 s (a clean stop takes ~1-3 s). TimeoutStartSec=30 stays (Type=simple: it does not bound readiness).

@@ -25,6 +25,10 @@ struct RealGatewayInstall {
 // Records a test failure naming scripts/fetch-openclaw.sh and returns nullopt when the cache is incomplete.
 std::optional<RealGatewayInstall> find_real_gateway_install();
 
+// The --max-old-space-size (MiB) openclaw's installer gives the unit: min(max(8192, mem/4), max(2048, mem/2), 0.75 mem)
+// of this host's memory (../shared/openclaw-gateway.md, "Memory").
+int openclaw_heap_limit_mib();
+
 // Generous: on a loaded 2-core machine the first start took up to ~70 s.
 inline constexpr std::chrono::seconds kReadyTimeout{240};
 
