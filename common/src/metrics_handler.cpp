@@ -27,14 +27,17 @@ std::string MetricsHandler::render() const {
   return std::move(out).str();
 }
 
-bool MetricsHandler::handleGet(CivetServer* /*server*/, mg_connection* conn) {
-  const std::string body = render();
+void send_metrics_text(mg_connection* conn, const std::string& body) {
   constexpr std::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
   if (accepts_gzip(request_header(conn, "Accept-Encoding"))) {
     send_response(conn, 200, kContentType, gzip_compress(body), {{"Content-Encoding", "gzip"}});
   } else {
     send_response(conn, 200, kContentType, body);
   }
+}
+
+bool MetricsHandler::handleGet(CivetServer* /*server*/, mg_connection* conn) {
+  send_metrics_text(conn, render());
   return true;
 }
 

@@ -30,5 +30,7 @@ class MetricsHandler final : public CivetHandler {
 bool accepts_gzip(std::string_view accept_encoding);
 // gzip-compresses `data` (a complete gzip member).
 std::string gzip_compress(std::string_view data);
+// Answers 200 with exposition text, gzip-compressed when the request's Accept-Encoding allows it.
+void send_metrics_text(mg_connection* conn, const std::string& body);
 
 }  // namespace openclaw

@@ -61,13 +61,7 @@ std::string ScrapeHandler::render(std::string_view timeout_header) const {
 }
 
 bool ScrapeHandler::handleGet(CivetServer* /*server*/, mg_connection* conn) {
-  const std::string body = render(request_header(conn, "X-Prometheus-Scrape-Timeout-Seconds"));
-  constexpr std::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
-  if (accepts_gzip(request_header(conn, "Accept-Encoding"))) {
-    send_response(conn, 200, kContentType, gzip_compress(body), {{"Content-Encoding", "gzip"}});
-  } else {
-    send_response(conn, 200, kContentType, body);
-  }
+  send_metrics_text(conn, render(request_header(conn, "X-Prometheus-Scrape-Timeout-Seconds")));
   return true;
 }
 

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "discovery_source.hpp"
+#include "families.hpp"
 #include "gateway_collector.hpp"
 #include "paths.hpp"
 #include "process.hpp"
@@ -19,24 +20,7 @@ using openclaw::testing::TempDir;
 
 namespace {
 
-// Finds one sample by name and labels (all given labels must match); nullopt when absent.
-std::optional<double> value_of(const std::vector<prometheus::MetricFamily>& families, const std::string& name,
-                               const std::map<std::string, std::string>& labels = {}) {
-  for (const auto& family : families) {
-    if (family.name != name) continue;
-    for (const auto& metric : family.metric) {
-      std::size_t matched = 0;
-      for (const auto& pair : metric.label) {
-        const auto it = labels.find(pair.name);
-        if (it != labels.end() && it->second == pair.value) ++matched;
-      }
-      if (matched == labels.size()) {
-        return family.type == prometheus::MetricType::Counter ? metric.counter.value : metric.gauge.value;
-      }
-    }
-  }
-  return std::nullopt;
-}
+using openclaw::exporter::families::value_of;
 
 class FakeSource final : public Source {
  public:

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <thread>
 
+#include "families.hpp"
 #include "gateway_collector.hpp"
 #include "log_source.hpp"
 #include "paths.hpp"
@@ -32,23 +33,7 @@ void append(const std::string& path, const std::string& text) {
   if (!out.flush()) throw std::runtime_error("cannot append to " + path);
 }
 
-std::optional<double> value_of(const std::vector<prometheus::MetricFamily>& families, const std::string& name,
-                               const std::map<std::string, std::string>& labels = {}) {
-  for (const auto& family : families) {
-    if (family.name != name) continue;
-    for (const auto& metric : family.metric) {
-      std::size_t matched = 0;
-      for (const auto& pair : metric.label) {
-        const auto it = labels.find(pair.name);
-        if (it != labels.end() && it->second == pair.value) ++matched;
-      }
-      if (matched == labels.size()) {
-        return family.type == prometheus::MetricType::Counter ? metric.counter.value : metric.gauge.value;
-      }
-    }
-  }
-  return std::nullopt;
-}
+using openclaw::exporter::families::value_of;
 
 GatewayTarget target(const std::string& log_dir) {
   GatewayTarget t{"gw", "", "/nonexistent/pid", "", "http://127.0.0.1:1"};
