@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <map>
+#include <sstream>
 
 namespace openclaw::hook {
 
@@ -29,6 +31,29 @@ std::optional<int> Actions::main_pid(const std::string& unit) {
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
   if (ec != std::errc{} || ptr != text.data() + text.size() || pid <= 0) return std::nullopt;
   return pid;
+}
+
+std::optional<UnitView> Actions::unit_view(const std::string& unit) {
+  const ProcessResult r = runner_.run(
+      {"systemctl", "--user", "show", "-p", "ActiveState,Result,ExecMainCode,ExecMainStatus", "--", unit}, 10s, {});
+  if (!r.ok()) return std::nullopt;
+  std::map<std::string, std::string> props;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);) {
+    if (const auto eq = line.find('='); eq != std::string::npos) props[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  UnitView view;
+  view.active_state = props["ActiveState"];
+  view.result = props["Result"];
+  const auto number = [](const std::string& text, int& out) {
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc{} && ptr == text.data() + text.size();
+  };
+  if (view.active_state.empty() || !number(props["ExecMainCode"], view.exec_main_code) ||
+      !number(props["ExecMainStatus"], view.exec_main_status)) {
+    return std::nullopt;
+  }
+  return view;
 }
 
 ActionResult Actions::systemctl_restart(const RuleConfig& rule, const GatewayConfig& gateway) {

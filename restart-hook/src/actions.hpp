@@ -4,6 +4,7 @@
 #include <string>
 
 #include "config.hpp"
+#include "policy.hpp"
 #include "process_runner.hpp"
 
 namespace openclaw::hook {
@@ -22,6 +23,8 @@ class Actions {
   ActionResult run(const RuleConfig& rule, const GatewayConfig& gateway);
   // The unit's MainPID from the user manager; nullopt when unknown or 0 (not running).
   std::optional<int> main_pid(const std::string& unit);
+  // The unit's state as the policy reads it; nullopt when the user manager could not be asked.
+  std::optional<UnitView> unit_view(const std::string& unit);
 
  private:
   ActionResult systemctl_restart(const RuleConfig& rule, const GatewayConfig& gateway);

@@ -2,6 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -86,24 +89,80 @@ std::optional<std::size_t> promql_result_count(std::string_view text) {
   return result->size();
 }
 
-std::optional<bool> SystemBusyProbe::busy(const GatewayConfig& gateway, const BusyConfig& config) {
-  std::optional<bool> answer;
-  if (config.max_connections > 0) {
-    if (const auto port = url_port(gateway.health_url)) {
-      const int established = count_established(read_all(proc_root_ + "/net/tcp"), *port) +
-                              count_established(read_all(proc_root_ + "/net/tcp6"), *port);
-      answer = established > config.max_connections;
-    }
+std::optional<double> json_number_at(std::string_view text, const std::string& dotted_path) {
+  const auto json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded()) return std::nullopt;
+  std::string pointer = "/" + dotted_path;
+  std::replace(pointer.begin(), pointer.end(), '.', '/');
+  try {
+    const nlohmann::json& value = json.at(nlohmann::json::json_pointer(pointer));
+    if (!value.is_number()) return std::nullopt;
+    return value.get<double>();
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // no such key, or a path through an array or a scalar
   }
-  if (!config.query.empty() && !answer.value_or(false)) {
+}
+
+std::optional<bool> SystemBusyProbe::connections(const GatewayConfig& gateway, const BusyConfig& config) const {
+  const auto port = url_port(gateway.health_url);
+  if (!port) return std::nullopt;
+  const int established = count_established(read_all(proc_root_ + "/net/tcp"), *port) +
+                          count_established(read_all(proc_root_ + "/net/tcp6"), *port);
+  return established > config.max_connections;
+}
+
+// The command's stdout is expected to be the JSON document; its stderr is kept apart (the runner interleaves
+// both, so the output is parsed from its first '{').
+std::optional<bool> SystemBusyProbe::command(const GatewayConfig& gateway, const BusyConfig& config) const {
+  std::vector<std::string> env = {"OPENCLAW_GATEWAY_NAME=" + gateway.name, "OPENCLAW_GATEWAY_UNIT=" + gateway.unit};
+  if (const auto port = url_port(gateway.health_url)) env.push_back("OPENCLAW_GATEWAY_PORT=" + std::to_string(*port));
+  for (const auto& [name, file] : config.command_env_files) {
+    std::ifstream in(file);
+    if (!in) {
+      spdlog::warn("gateway {}: busy check: cannot read {} for {}", gateway.name, file, name);
+      return std::nullopt;
+    }
+    std::string value;
+    std::getline(in, value);
+    env.push_back(name + "=" + value);
+  }
+  const ProcessResult run = runner_.run(config.command, config.command_timeout, env);
+  if (!run.ok()) {
+    spdlog::warn("gateway {}: busy check {} {}: {}", gateway.name, config.command.front(),
+                 run.timed_out ? "timed out" : "exited " + std::to_string(run.exit_code),
+                 run.output.substr(0, 300));
+    return std::nullopt;
+  }
+  const auto brace = run.output.find('{');
+  const auto count = brace == std::string::npos
+                         ? std::nullopt
+                         : json_number_at(std::string_view(run.output).substr(brace), config.command_json_path);
+  if (!count) {
+    spdlog::warn("gateway {}: busy check {}: no number at {} in its output", gateway.name, config.command.front(),
+                 config.command_json_path);
+    return std::nullopt;
+  }
+  return *count > 0;
+}
+
+Busy SystemBusyProbe::busy(const GatewayConfig& gateway, const BusyConfig& config) {
+  std::vector<std::optional<bool>> answers;
+  if (config.max_connections > 0) answers.push_back(connections(gateway, config));
+  if (!config.query.empty()) {
     char* escaped = curl_easy_escape(nullptr, config.query.c_str(), static_cast<int>(config.query.size()));
     const std::string url = config.prometheus_url + "/api/v1/query?query=" + (escaped != nullptr ? escaped : "");
     curl_free(escaped);
+    std::optional<bool> answer;
     if (const auto body = http_get(url)) {
       if (const auto series = promql_result_count(*body)) answer = *series > 0;
     }
+    answers.push_back(answer);
   }
-  return answer;
+  if (!config.command.empty()) answers.push_back(command(gateway, config));
+  if (answers.empty()) return Busy::kNotMeasured;
+  if (std::any_of(answers.begin(), answers.end(), [](const auto& a) { return a.value_or(false); })) return Busy::kBusy;
+  if (std::any_of(answers.begin(), answers.end(), [](const auto& a) { return !a.has_value(); })) return Busy::kFailed;
+  return Busy::kIdle;
 }
 
 }  // namespace openclaw::hook

@@ -54,7 +54,7 @@ int serve(const CliOptions& options) {
   SystemClock clock;
   ForkExecRunner runner;
   CurlHealthChecker health;
-  SystemBusyProbe busy;
+  SystemBusyProbe busy(runner);
   std::vector<std::string> names;
   for (const auto& gw : config.gateways) names.push_back(gw.name);
   HookMetrics metrics(names);

@@ -23,6 +23,7 @@ const char* to_string(ActionKind kind) {
 }
 
 const char* to_string(Urgency urgency) { return urgency == Urgency::kImmediate ? "immediate" : "scheduled"; }
+const char* to_string(Confirm confirm) { return confirm == Confirm::kNone ? "none" : "unhealthy"; }
 
 ConfigError::ConfigError(std::string key, const std::string& message)
     : std::runtime_error(key.empty() ? message : fmt::format("{}: {}", key, message)), key_(std::move(key)) {}
@@ -88,7 +89,8 @@ int parse_signal(const std::string& text, const std::string& key) {
 }
 
 RuleConfig read_rule(const Node& node, const std::string& path, std::size_t index) {
-  yaml::expect_keys(node, path, {"name", "match", "match_re", "action", "urgency", "signal", "command", "timeout"});
+  yaml::expect_keys(node, path, {"name", "match", "match_re", "action", "urgency", "signal", "command", "timeout",
+                                 "confirm"});
   RuleConfig rule;
   rule.name = yaml::string(node, "name", path, fmt::format("rule-{}", index));
   rule.match = read_matchers(node, path, true);
@@ -122,6 +124,11 @@ RuleConfig read_rule(const Node& node, const std::string& path, std::size_t inde
     throw ConfigError(path + ".command[0]", "expected an absolute path (no PATH lookup, no shell)");
   }
   rule.timeout = yaml::duration(node, "timeout", path, rule.timeout, false);
+  const std::string confirm = yaml::string(node, "confirm", path, "none");
+  if (confirm != "none" && confirm != "unhealthy") {
+    throw ConfigError(path + ".confirm", fmt::format("expected none or unhealthy, got \"{}\"", confirm));
+  }
+  rule.confirm = confirm == "none" ? Confirm::kNone : Confirm::kUnhealthy;
   return rule;
 }
 
@@ -144,7 +151,8 @@ TimeWindow read_window(const Node& node, const std::string& path, const std::str
 }
 
 BusyConfig read_busy(const Node& node, const std::string& path) {
-  yaml::expect_keys(node, path, {"max_connections", "prometheus_url", "query", "max_defer"});
+  yaml::expect_keys(node, path, {"max_connections", "prometheus_url", "query", "command", "command_json_path",
+                                 "command_timeout", "command_env_files", "max_defer", "check_interval"});
   BusyConfig busy;
   busy.max_connections = yaml::integer(node, "max_connections", path, 0, 0);
   busy.prometheus_url = yaml::string(node, "prometheus_url", path, "");
@@ -152,7 +160,34 @@ BusyConfig read_busy(const Node& node, const std::string& path) {
   if (!busy.query.empty() && !busy.prometheus_url.starts_with("http")) {
     throw ConfigError(path + ".prometheus_url", "a query needs the Prometheus base URL (http://host:9090)");
   }
+  busy.command = yaml::string_list(node, "command", path);
+  busy.command_json_path = yaml::string(node, "command_json_path", path, "");
+  busy.command_timeout = yaml::duration(node, "command_timeout", path, busy.command_timeout, false);
+  busy.command_env_files = yaml::string_map(node, "command_env_files", path);
+  if (!busy.command.empty() && !busy.command.front().starts_with('/')) {
+    throw ConfigError(path + ".command[0]", "expected an absolute path (no PATH lookup, no shell)");
+  }
+  if (busy.command.empty() != busy.command_json_path.empty()) {
+    throw ConfigError(path + (busy.command.empty() ? ".command" : ".command_json_path"),
+                      "command and command_json_path go together (e.g. counts.totalActive)");
+  }
+  static const std::regex kJsonPath("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+  if (!busy.command_json_path.empty() && !std::regex_match(busy.command_json_path, kJsonPath)) {
+    throw ConfigError(path + ".command_json_path",
+                      fmt::format("expected a dotted path of keys like counts.totalActive, got \"{}\"",
+                                  busy.command_json_path));
+  }
+  static const std::regex kEnvName("[A-Z_][A-Z0-9_]*");
+  for (const auto& [name, file] : busy.command_env_files) {
+    if (!std::regex_match(name, kEnvName)) {
+      throw ConfigError(path + ".command_env_files." + name, "expected an environment variable name (A-Z 0-9 _)");
+    }
+    if (!file.starts_with('/')) {
+      throw ConfigError(path + ".command_env_files." + name, "expected an absolute path to a file");
+    }
+  }
   busy.max_defer = yaml::duration(node, "max_defer", path, busy.max_defer, false);
+  busy.check_interval = yaml::duration(node, "check_interval", path, busy.check_interval, false);
   return busy;
 }
 
@@ -161,7 +196,7 @@ PolicyConfig read_policy(const Node& node, const std::string& tzdir) {
   PolicyConfig policy;
   if (!node || node.IsNull()) return policy;
   yaml::expect_keys(node, path, {"cooldown", "max_restarts", "window", "verify_timeout", "retry_backoff",
-                                 "dedupe_ttl", "low_traffic_windows", "busy"});
+                                 "dedupe_ttl", "low_traffic_windows", "busy", "notice_lead"});
   policy.cooldown = yaml::duration(node, "cooldown", path, policy.cooldown, true);
   policy.max_restarts = yaml::integer(node, "max_restarts", path, policy.max_restarts, 1);
   policy.window = yaml::duration(node, "window", path, policy.window, false);
@@ -174,6 +209,7 @@ PolicyConfig read_policy(const Node& node, const std::string& tzdir) {
         read_window(windows[i], fmt::format("{}.low_traffic_windows[{}]", path, i), tzdir));
   }
   if (node["busy"]) policy.busy = read_busy(yaml::mapping(node, "busy", path), path + ".busy");
+  policy.notice_lead = yaml::duration(node, "notice_lead", path, policy.notice_lead, true);
   return policy;
 }
 

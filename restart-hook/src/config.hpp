@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,9 +16,13 @@ using std::chrono::milliseconds;
 
 enum class ActionKind { kSystemctl, kSignal, kCommand };
 enum class Urgency { kImmediate, kScheduled };
+// `confirm: unhealthy`: right before acting the hook asks the gateway itself (health_url and unit) and declines
+// when it answers 2xx and the unit is active (defence against a blind or wrong exporter).
+enum class Confirm { kNone, kUnhealthy };
 
 const char* to_string(ActionKind kind);
 const char* to_string(Urgency urgency);
+const char* to_string(Confirm confirm);
 
 struct AuthConfig {
   std::string bearer_token_file;
@@ -47,15 +52,25 @@ struct RuleConfig {
   int signal = 12;                    // SIGUSR2: the gateway's graceful restart
   std::vector<std::string> command;   // argv for action: command
   milliseconds timeout{90'000};       // for the action itself (systemctl, command)
+  Confirm confirm = Confirm::kNone;
 };
 
-// "Not during important work": before a scheduled restart.
+// "Not during important work": before a scheduled restart. Each configured check is asked; busy when any says
+// so. A check that fails counts as busy (bounded by max_defer, which counts only time observed busy).
 struct BusyConfig {
   int max_connections = 0;            // 0: not checked. Established TCP connections to the health_url's port.
   std::string prometheus_url;         // with `query`: busy while the query returns any series
   std::string query;
+  // An argv (no shell, command[0] absolute) whose JSON stdout holds a number at command_json_path (dotted):
+  // busy while it is > 0. For openclaw: `openclaw gateway call gateway.restart.preflight --json`, counts.totalActive.
+  std::vector<std::string> command;
+  std::string command_json_path;
+  milliseconds command_timeout{30'000};
+  // Environment variables read from files (secrets such as OPENCLAW_GATEWAY_TOKEN never go into argv).
+  std::map<std::string, std::string> command_env_files;
   milliseconds max_defer{2 * 3600'000};
-  bool enabled() const { return max_connections > 0 || !query.empty(); }
+  milliseconds check_interval{60'000};  // between checks of a waiting restart (the preflight costs seconds of CPU)
+  bool enabled() const { return max_connections > 0 || !query.empty() || !command.empty(); }
 };
 
 struct PolicyConfig {
@@ -67,6 +82,8 @@ struct PolicyConfig {
   milliseconds dedupe_ttl{24 * 3600'000};
   std::vector<TimeWindow> low_traffic_windows;
   BusyConfig busy;
+  // A scheduled restart is announced (openclaw_restart_hook_pending_restart) this long before it runs; 0 = off.
+  milliseconds notice_lead{5 * 60'000};
 };
 
 struct Config {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <thread>
 
@@ -12,6 +13,9 @@ namespace openclaw::hook {
 namespace {
 
 using nlohmann::json;
+
+// A confirmation GET must not hold a webhook answer for long: Alertmanager times out at 10 s by default.
+constexpr std::chrono::milliseconds kConfirmTimeout{3000};
 
 }  // namespace
 
@@ -30,15 +34,7 @@ Engine::Engine(const Config& config, EngineDeps deps, HookMetrics& metrics, Engi
   auto loaded = store_.load();
   if (!loaded) throw std::runtime_error(loaded.error());
   state_ = std::move(loaded).value();
-  for (auto& [name, gs] : state_.gateways) {
-    if (!gs.in_progress) continue;
-    // The hook died during a restart (kill -9, power loss). The restart's start is on disk, so the cooldown
-    // and circuit still count it; only the "running" flag is stale.
-    gs.in_progress = false;
-    audit({{"event", "interrupted"}, {"gateway", name},
-           {"detail", "the hook stopped during a restart; its cooldown and circuit still count it"}}, true);
-    spdlog::warn("gateway {}: the previous hook process stopped during a restart", name);
-  }
+  adopt_loaded_state();
   // Saved even when unchanged: an unwritable state_dir is a clear error now, not a 500 at the first alert.
   if (auto saved = store_.save(state_); !saved) {
     throw std::runtime_error(fmt::format("state_dir {} is not writable: {}", config.state_dir, saved.error()));
@@ -46,16 +42,37 @@ Engine::Engine(const Config& config, EngineDeps deps, HookMetrics& metrics, Engi
   for (const auto& [name, gs] : state_.gateways) {
     if (gs.last_restart) metrics_.last_restart(name, static_cast<double>(to_unix_ms(*gs.last_restart)) / 1000.0);
   }
-  update_circuit_gauges();
+  metrics_.notice_lead(std::chrono::duration<double>(config_.policy.notice_lead).count());
+  publish_gauges();
+  std::vector<std::pair<std::string, std::size_t>> resumes;  // read before the workers can touch state_
+  for (const auto& [name, gs] : state_.gateways) {
+    const bool configured = std::any_of(config_.gateways.begin(), config_.gateways.end(),
+                                        [&](const GatewayConfig& g) { return g.name == name; });
+    if (!gs.in_progress || !configured) continue;
+    audit({{"event", "interrupted"}, {"gateway", name},
+           {"detail", "the previous hook process stopped during a restart; verifying the gateway now"}}, true);
+    resumes.emplace_back(name, *rule_index(config_, gs.in_progress_rule));
+  }
   for (const auto& gw : config_.gateways) {
     const std::string name = gw.name;
     workers_[name] = std::make_unique<Worker>(
         [this, name](const RestartJob& job, std::stop_token stop) { execute(name, job, stop); },
         [this, name](std::stop_token stop) { tick(name, stop); }, options_.tick_interval);
   }
+  for (const auto& [name, rule] : resumes) workers_.at(name)->submit({rule, "resume", true});
 }
 
 Engine::~Engine() { workers_.clear(); }
+
+// The state on disk may come from another configuration: pending restarts name their rule (by index in format 1),
+// and a rule that no longer exists cannot run. A restart the previous hook did not finish is not forgotten: its
+// start is on disk (cooldown and circuit count it) and the gateway is verified again by its worker.
+void Engine::adopt_loaded_state() {
+  for (const std::string& warning : reconcile_with_config(state_, config_)) {
+    spdlog::warn("state.json: {}", warning);
+    audit({{"event", "state_dropped"}, {"detail", warning}}, true);
+  }
+}
 
 const GatewayConfig& Engine::gateway(const std::string& name) const {
   for (const auto& gw : config_.gateways) {
@@ -125,27 +142,42 @@ Status Engine::record(const std::vector<Decided>& decided, std::optional<PolicyS
   return Ok{};
 }
 
-// Measured outside the lock (a PromQL query may take seconds), once per gateway and payload, and only for
-// alerts that could start a scheduled restart now.
-std::map<std::string, std::optional<bool>> Engine::observe_busy(const WebhookPayload& payload) {
-  std::vector<const GatewayConfig*> wanted;
+GatewayObservation Engine::observe(const GatewayConfig& gw, const ObservationWanted& wanted) {
+  GatewayObservation seen;
+  if (wanted.unit) seen.unit = actions_.unit_view(gw.unit);
+  if (wanted.health) seen.healthy = deps_.health.healthy(gw.health_url, kConfirmTimeout);
+  if (wanted.busy) {
+    seen.busy = deps_.busy.busy(gw, config_.policy.busy);
+    metrics_.busy_check(gw.name, seen.busy);
+  }
+  return seen;
+}
+
+// Measured outside the lock, once per gateway and payload, and only for alerts whose restart would run now.
+Observations Engine::observe_for(const WebhookPayload& payload) {
+  std::map<std::string, ObservationWanted> wanted;
   {
     std::lock_guard lock(mutex_);
     const TimePoint now = deps_.clock.now();
     for (const Alert& alert : payload.alerts) {
-      const GatewayConfig* gw = wants_busy_observation(alert, config_, state_, now);
-      if (gw != nullptr && std::find(wanted.begin(), wanted.end(), gw) == wanted.end()) wanted.push_back(gw);
+      for (const auto& [name, w] : wanted_observations(alert, config_, state_, now)) {
+        ObservationWanted& merged = wanted[name];
+        merged.unit |= w.unit;
+        merged.health |= w.health;
+        merged.busy |= w.busy;
+      }
     }
   }
-  std::map<std::string, std::optional<bool>> busy;
-  for (const GatewayConfig* gw : wanted) busy[gw->name] = deps_.busy.busy(*gw, config_.policy.busy);
-  return busy;
+  Observations observed;
+  observed.dry_run = options_.dry_run;
+  for (const auto& [name, w] : wanted) observed.gateways[name] = observe(gateway(name), w);
+  return observed;
 }
 
 // One payload is decided as a whole: alerts see the decisions of the alerts before them, and the state is
 // saved (and the audit log fsync'd) once per payload, not once per alert.
 Result<std::vector<json>> Engine::handle(const WebhookPayload& payload) {
-  const auto busy = observe_busy(payload);
+  const Observations observed = observe_for(payload);
   std::vector<Decided> decided;
   std::vector<RestartSubmission> restarts;
   {
@@ -154,18 +186,10 @@ Result<std::vector<json>> Engine::handle(const WebhookPayload& payload) {
     std::optional<PolicyState> next;  // copied on the first change: a duplicate storm copies nothing
     bool durable = false;
     for (const Alert& alert : payload.alerts) {
-      Observations observed;
-      observed.dry_run = options_.dry_run;
-      for (const auto& gw : config_.gateways) {
-        if (const auto it = busy.find(gw.name); it != busy.end() && gw.match.matches(alert.labels)) {
-          observed.busy = it->second;
-          break;
-        }
-      }
       for (Decision& d : decide(alert, config_, next ? *next : state_, now, observed)) {
         if (changes_state(d)) {
           if (!next) next = state_;
-          apply_decision(d, dedupe_key(d.gateway, alert), *next, config_.policy, now);
+          apply_decision(d, dedupe_key(d.gateway, alert), *next, config_, now);
         }
         durable |= d.action != Action::kNone || d.opens_circuit;
         if (d.action == Action::kRestart) restarts.push_back({d.gateway, {*d.rule, dedupe_key(d.gateway, alert)}});
@@ -177,9 +201,7 @@ Result<std::vector<json>> Engine::handle(const WebhookPayload& payload) {
       return Result<std::vector<json>>::failure(recorded.error());
     }
     for (auto& [gateway, job] : restarts) workers_.at(gateway)->submit(std::move(job));
-    if (std::any_of(decided.begin(), decided.end(), [](const Decided& d) { return d.decision.opens_circuit; })) {
-      update_circuit_gauges();
-    }
+    publish_gauges();
   }
   std::vector<json> out;
   out.reserve(decided.size());
@@ -198,53 +220,71 @@ Status Engine::reset_circuit(const std::string& name, const std::string& request
   state_ = std::move(next);
   audit({{"event", "circuit_reset"}, {"gateway", name}, {"requested_by", requested_by}}, true);
   spdlog::info("gateway {}: circuit reset by {}", name, requested_by);
-  update_circuit_gauges();
+  publish_gauges();
   return Ok{};
 }
 
-void Engine::update_circuit_gauges() {
+void Engine::publish_gauges() {
   const TimePoint now = deps_.clock.now();
   for (const auto& gw : config_.gateways) {
     const auto it = state_.gateways.find(gw.name);
-    metrics_.circuit(gw.name, it != state_.gateways.end() && circuit_open(it->second, config_.policy, now));
+    const GatewayState* gs = it == state_.gateways.end() ? nullptr : &it->second;
+    metrics_.circuit(gw.name, gs != nullptr && circuit_open(*gs, config_.policy, now));
+    std::optional<double> pending;
+    if (gs != nullptr && gs->pending) {
+      const TimePoint earliest = gs->pending->not_before.value_or(gs->pending->since);
+      pending = static_cast<double>(to_unix_ms(earliest)) / 1000.0;
+    }
+    metrics_.pending_restart(gw.name, pending);
   }
 }
 
-void Engine::check_pending_now() {
-  for (const auto& gw : config_.gateways) tick(gw.name, std::stop_token{});
+bool Engine::busy_check_due(const std::string& name) {
+  const auto now = std::chrono::steady_clock::now();
+  const auto last = last_busy_check_.find(name);
+  if (last != last_busy_check_.end() && now - last->second < config_.policy.busy.check_interval) return false;
+  last_busy_check_[name] = now;
+  return true;
 }
 
+// A pending restart, re-checked every tick: what it waits for is measured only when it would otherwise run now
+// (the busy check at most every busy.check_interval), recorded when its reason changes, persisted when its
+// state does (busy time counts towards max_defer).
 void Engine::tick(const std::string& name, std::stop_token stop) {
   const GatewayConfig& gw = gateway(name);
-  bool measure_busy = false;
+  std::optional<ObservationWanted> wanted;
   {
     std::lock_guard lock(mutex_);
-    prune_state(state_, deps_.clock.now(), std::max(config_.policy.window, config_.policy.cooldown));
-    update_circuit_gauges();
+    const TimePoint now = deps_.clock.now();
+    prune_state(state_, now, std::max(config_.policy.window, config_.policy.cooldown));
+    publish_gauges();
     const auto it = state_.gateways.find(name);
-    if (it == state_.gateways.end() || !it->second.pending || it->second.in_progress) return;
-    measure_busy = config_.policy.busy.enabled() && in_any_window(config_.policy.low_traffic_windows, deps_.clock.now());
+    if (it == state_.gateways.end()) return;
+    wanted = wanted_for_pending(name, it->second, config_, now);
+    if (wanted && wanted->busy && !busy_check_due(name)) return;
   }
   Observations observed;
   observed.dry_run = options_.dry_run;
-  if (measure_busy) observed.busy = deps_.busy.busy(gw, config_.policy.busy);
+  if (wanted) observed.gateways[name] = observe(gw, *wanted);
   std::optional<Decision> decision;
   {
     std::lock_guard lock(mutex_);
     const TimePoint now = deps_.clock.now();
     const GatewayState& gs = state_.gateways[name];
-    decision = decide_pending(name, gs, config_.policy, now, observed);
+    decision = decide_pending(name, gs, config_, now, observed);
     if (!decision) return;
-    // Still waiting for the same reason: nothing new to record.
-    if (decision->action == Action::kDefer && gs.pending && decision->reason == gs.pending->last_reason) return;
+    const bool same_reason = decision->action == Action::kDefer && gs.pending &&
+                             decision->reason == gs.pending->last_reason;
+    if (same_reason && !decision->busy_observed) return;  // still waiting for the same thing
     PolicyState next = state_;
-    apply_decision(*decision, "", next, config_.policy, now);
-    if (auto recorded = record({{*decision, nullptr}}, std::move(next), decision->action == Action::kRestart);
-        !recorded) {
-      spdlog::error("gateway {}: cannot record the pending restart's decision: {}", name, recorded.error());
+    apply_decision(*decision, "", next, config_, now);
+    const bool acts = decision->action == Action::kRestart;
+    const std::vector<Decided> recorded = same_reason ? std::vector<Decided>{} : std::vector<Decided>{{*decision, nullptr}};
+    if (auto saved = record(recorded, std::move(next), acts); !saved) {
+      spdlog::error("gateway {}: cannot record the pending restart's decision: {}", name, saved.error());
       return;
     }
-    update_circuit_gauges();
+    publish_gauges();
   }
   if (decision->action == Action::kRestart) execute(name, {*decision->rule, "pending"}, stop);
 }

@@ -56,8 +56,6 @@ class Engine {
 
   std::vector<nlohmann::json> recent_decisions() const { return audit_.recent(); }
   PolicyState state() const;
-  // Re-checks pending restarts of every gateway now (the workers do this every tick_interval).
-  void check_pending_now();
   bool idle() const;
   const Config& config() const { return config_; }
   bool dry_run() const { return options_.dry_run; }
@@ -71,16 +69,23 @@ class Engine {
     std::string gateway;
     RestartJob job;
   };
+  enum class Outcome { kSuccess, kFailed, kInterrupted };
+
   const GatewayConfig& gateway(const std::string& name) const;
-  std::map<std::string, std::optional<bool>> observe_busy(const WebhookPayload& payload);
+  void adopt_loaded_state();
+  // What the policy asked to know (outside the lock: a health GET or a busy command may take seconds).
+  GatewayObservation observe(const GatewayConfig& gw, const ObservationWanted& wanted);
+  Observations observe_for(const WebhookPayload& payload);
   Status record(const std::vector<Decided>& decided, std::optional<PolicyState> next, bool durable);
   nlohmann::json audit_record(const Decision& decision, const Alert* alert) const;
   void execute(const std::string& gateway, const RestartJob& job, std::stop_token stop);
-  bool attempt(const GatewayConfig& gw, const RuleConfig& rule, int number, std::stop_token stop);
-  bool begin_retry(const std::string& gateway);
+  Outcome attempt(const GatewayConfig& gw, const RuleConfig& rule, int number, std::stop_token stop);
+  Outcome resume(const GatewayConfig& gw, std::stop_token stop);
+  bool begin_retry(const std::string& gateway, std::size_t rule);
   void finish(const std::string& gateway, bool success);
   void tick(const std::string& gateway, std::stop_token stop);
-  void update_circuit_gauges();
+  bool busy_check_due(const std::string& gateway);
+  void publish_gauges();  // circuit and pending restarts; caller holds mutex_
   void audit(nlohmann::json record, bool durable);
 
   const Config& config_;
@@ -91,8 +96,9 @@ class Engine {
   AuditLog audit_;
   Actions actions_;
   Verifier verifier_;
-  mutable std::mutex mutex_;  // guards state_ and the order of state saves
+  mutable std::mutex mutex_;  // guards state_, last_busy_check_ and the order of state saves
   PolicyState state_;
+  std::map<std::string, std::chrono::steady_clock::time_point> last_busy_check_;
   std::map<std::string, std::unique_ptr<Worker>> workers_;  // last: their threads use everything above
 };
 

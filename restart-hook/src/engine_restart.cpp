@@ -24,27 +24,33 @@ bool sleep_unless_stopped(std::chrono::milliseconds d, const std::stop_token& st
 
 }  // namespace
 
+// A restart and its one retry. A hook told to stop mid-restart records neither a failure nor "gave up": the
+// restart stays in progress on disk and the next hook verifies the gateway (Engine::adopt_loaded_state).
 void Engine::execute(const std::string& name, const RestartJob& job, std::stop_token stop) {
   const GatewayConfig& gw = gateway(name);
   const RuleConfig& rule = config_.rules.at(job.rule);
-  bool success = attempt(gw, rule, 1, stop);
-  if (!success && sleep_unless_stopped(config_.policy.retry_backoff, stop)) {
-    if (begin_retry(name)) {
-      success = attempt(gw, rule, 2, stop);
-    } else {
-      audit({{"event", "retry_refused"}, {"gateway", name}, {"reason", reason::kCircuitOpen}}, true);
-    }
+  Outcome outcome = job.resume ? resume(gw, stop) : attempt(gw, rule, 1, stop);
+  if (outcome == Outcome::kFailed && sleep_unless_stopped(config_.policy.retry_backoff, stop) &&
+      begin_retry(name, job.rule)) {
+    outcome = attempt(gw, rule, 2, stop);
   }
-  if (!success) {
+  if (outcome == Outcome::kInterrupted || stop.stop_requested()) {
+    audit({{"event", "interrupted"}, {"gateway", name}, {"rule", rule.name},
+           {"detail", "the hook is stopping during a restart; the next start verifies the gateway"}},
+          true);
+    spdlog::warn("gateway {}: stopping during a restart; left in progress for the next start", name);
+    return;
+  }
+  if (outcome == Outcome::kFailed) {
     audit({{"event", "gave_up"}, {"gateway", name}, {"rule", rule.name},
            {"detail", "the gateway did not become healthy after the restart and its retry; a human is needed"}},
           true);
-    spdlog::warn("gateway {}: restart failed, gave up after the retry", name);
+    spdlog::warn("gateway {}: restart failed, gave up", name);
   }
-  finish(name, success);
+  finish(name, outcome == Outcome::kSuccess);
 }
 
-bool Engine::attempt(const GatewayConfig& gw, const RuleConfig& rule, int number, std::stop_token stop) {
+Engine::Outcome Engine::attempt(const GatewayConfig& gw, const RuleConfig& rule, int number, std::stop_token stop) {
   const auto started = SteadyClock::now();
   const std::optional<int> pid_before =
       rule.action == ActionKind::kCommand ? std::nullopt : actions_.main_pid(gw.unit);
@@ -55,6 +61,7 @@ bool Engine::attempt(const GatewayConfig& gw, const RuleConfig& rule, int number
   if (action.ok) verified = verifier_.verify(gw, rule.action, pid_before, config_.policy.verify_timeout, stop);
   const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
   const bool success = action.ok && verified.healthy;
+  if (!success && stop.stop_requested()) return Outcome::kInterrupted;
   metrics_.restart(gw.name, to_string(rule.urgency), success, seconds);
   metrics_.last_restart(gw.name, static_cast<double>(to_unix_ms(deps_.clock.now())) / 1000.0);
   audit({{"event", "restart"},
@@ -80,36 +87,53 @@ bool Engine::attempt(const GatewayConfig& gw, const RuleConfig& rule, int number
     spdlog::warn("gateway {}: attempt {} failed: {}{}", gw.name, number, action.detail,
                  action.ok ? " (not healthy within verify_timeout)" : "");
   }
-  return success;
+  return success ? Outcome::kSuccess : Outcome::kFailed;
 }
 
-// The retry is a restart too: it counts towards cooldown and circuit, and the circuit can refuse it.
-bool Engine::begin_retry(const std::string& name) {
+// The previous hook stopped during this gateway's restart. Whatever the user manager did since, the question is
+// the same as after an action: does the gateway become healthy within verify_timeout? Recorded like an attempt.
+Engine::Outcome Engine::resume(const GatewayConfig& gw, std::stop_token stop) {
+  spdlog::info("gateway {}: verifying the restart the previous hook process did not finish", gw.name);
+  const auto started = SteadyClock::now();
+  const VerifyResult verified =
+      verifier_.verify(gw, ActionKind::kCommand, std::nullopt, config_.policy.verify_timeout, stop);
+  if (!verified.healthy && stop.stop_requested()) return Outcome::kInterrupted;
+  const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
+  audit({{"event", "restart"},
+         {"gateway", gw.name},
+         {"attempt", "resumed"},
+         {"result", verified.healthy ? "success" : "failed"},
+         {"detail", "verified after the hook restarted during the restart"},
+         {"duration_seconds", seconds},
+         {"healthy", verified.healthy}},
+        true);
+  return verified.healthy ? Outcome::kSuccess : Outcome::kFailed;
+}
+
+// The retry is a restart too: the policy decides it (circuit, cooldown do not apply to the worker's own retry,
+// but the circuit, an operator's stop and exit 78 do), and it counts towards the circuit.
+bool Engine::begin_retry(const std::string& name, std::size_t rule) {
+  const GatewayObservation seen = observe(gateway(name), ObservationWanted{.unit = true});
   std::lock_guard lock(mutex_);
   const TimePoint now = deps_.clock.now();
+  Observations observed;
+  observed.gateways[name] = seen;
+  const Decision decision = decide_retry(name, rule, state_.gateways[name], config_, now, observed);
   PolicyState next = state_;
-  GatewayState& gs = next.gateways[name];
-  if (circuit_open(gs, config_.policy, now)) return false;
-  if (restarts_in_window(gs, config_.policy, now) >= config_.policy.max_restarts) {
-    gs.circuit_opened_at = now;
-    if (store_.save(next)) state_ = std::move(next);
-    update_circuit_gauges();
-    return false;
-  }
-  gs.restarts.push_back(now);
-  gs.last_restart = now;
-  if (auto saved = store_.save(next); !saved) {
+  apply_decision(decision, "", next, config_, now);
+  if (auto saved = record({{decision, nullptr}}, std::move(next), true); !saved) {
     spdlog::error("gateway {}: cannot persist the retry, not retrying: {}", name, saved.error());
     return false;
   }
-  state_ = std::move(next);
-  return true;
+  publish_gauges();
+  return decision.action == Action::kRestart;
 }
 
 void Engine::finish(const std::string& name, bool success) {
   std::lock_guard lock(mutex_);
   PolicyState next = state_;
   next.gateways[name].in_progress = false;
+  next.gateways[name].in_progress_rule.clear();
   if (auto saved = store_.save(next); !saved) spdlog::error("gateway {}: {}", name, saved.error());
   state_ = std::move(next);
   spdlog::info("gateway {}: restart finished: {}", name, success ? "success" : "failed");

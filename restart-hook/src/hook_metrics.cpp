@@ -33,7 +33,21 @@ HookMetrics::HookMetrics(const std::vector<std::string>& gateways)
       circuit_open_(BuildGauge()
                         .Name("openclaw_restart_hook_circuit_open")
                         .Help("1 while the gateway's restart circuit is open (no automatic restarts): page a human.")
-                        .Register(*registry_)) {
+                        .Register(*registry_)),
+      pending_(BuildGauge()
+                   .Name("openclaw_restart_hook_pending_restart")
+                   .Help("Unix time at which the gateway's pending scheduled restart may run at the earliest (waiting "
+                         "for a window, its notice lead or idle); absent when none is pending.")
+                   .Register(*registry_)),
+      notice_lead_(BuildGauge()
+                       .Name("openclaw_restart_hook_notice_lead_seconds")
+                       .Help("policy.notice_lead: how long before it runs a scheduled restart is announced.")
+                       .Register(*registry_)),
+      busy_checks_(BuildCounter()
+                       .Name("openclaw_restart_hook_busy_checks_total")
+                       .Help("Busy checks before a scheduled restart by gateway and result (idle, busy, failed: "
+                             "could not tell, counted as busy).")
+                       .Register(*registry_)) {
   BuildGauge()
       .Name("openclaw_restart_hook_build_info")
       .Help("Build information of openclaw-restart-hook; the value is always 1.")
@@ -48,6 +62,11 @@ HookMetrics::HookMetrics(const std::vector<std::string>& gateways)
       }
     }
     circuit(gateway, false);
+    for (const char* result : {"idle", "busy", "failed"}) busy_checks_.Add({{"gateway", gateway}, {"result", result}});
+    // The gateway's own refusals, pre-created so that a rule sees the first one as an increase.
+    for (const char* why : {reason::kOperatorStopped, reason::kConfigInvalid, reason::kConfirmedHealthy}) {
+      decisions_.Add({{"gateway", gateway}, {"decision", "none"}, {"reason", why}});
+    }
     last_restart_.Add({{"gateway", gateway}});
     duration_.Add({{"gateway", gateway}}, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 15, 20, 30, 45, 60,
                                                                                   90, 120, 180, 300, 600});
@@ -74,6 +93,26 @@ void HookMetrics::last_restart(const std::string& gateway, double unix_seconds) 
 
 void HookMetrics::circuit(const std::string& gateway, bool open) {
   circuit_open_.Add({{"gateway", gateway}}).Set(open ? 1 : 0);
+}
+
+}  // namespace openclaw::hook
+
+namespace openclaw::hook {
+
+void HookMetrics::pending_restart(const std::string& gateway, std::optional<double> unix_seconds) {
+  if (!unix_seconds) {
+    if (pending_.Has({{"gateway", gateway}})) pending_.Remove(&pending_.Add({{"gateway", gateway}}));
+    return;
+  }
+  pending_.Add({{"gateway", gateway}}).Set(*unix_seconds);
+}
+
+void HookMetrics::notice_lead(double seconds) { notice_lead_.Add({}).Set(seconds); }
+
+void HookMetrics::busy_check(const std::string& gateway, Busy result) {
+  const char* name = result == Busy::kBusy ? "busy" : result == Busy::kFailed ? "failed" : "idle";
+  if (result == Busy::kNotMeasured) return;
+  busy_checks_.Add({{"gateway", gateway}, {"result", name}}).Increment();
 }
 
 }  // namespace openclaw::hook

@@ -6,7 +6,10 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "policy.hpp"
+
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +31,10 @@ class HookMetrics {
   void restart(const std::string& gateway, const std::string& urgency, bool success, double seconds);
   void last_restart(const std::string& gateway, double unix_seconds);
   void circuit(const std::string& gateway, bool open);
+  // The earliest unix time a pending restart may run; nullopt removes the series (nothing pending).
+  void pending_restart(const std::string& gateway, std::optional<double> unix_seconds);
+  void notice_lead(double seconds);
+  void busy_check(const std::string& gateway, Busy result);
 
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
@@ -39,6 +46,9 @@ class HookMetrics {
   prometheus::Family<prometheus::Histogram>& duration_;
   prometheus::Family<prometheus::Gauge>& last_restart_;
   prometheus::Family<prometheus::Gauge>& circuit_open_;
+  prometheus::Family<prometheus::Gauge>& pending_;
+  prometheus::Family<prometheus::Gauge>& notice_lead_;
+  prometheus::Family<prometheus::Counter>& busy_checks_;
 };
 
 }  // namespace openclaw::hook

@@ -1,9 +1,13 @@
 #include "policy.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace openclaw::hook {
 namespace {
+
+constexpr int kExitedCode = 1;  // CLD_EXITED: ExecMainStatus is an exit status
 
 const RuleConfig* first_matching_rule(const Alert& alert, const Config& config, std::size_t& index) {
   for (index = 0; index < config.rules.size(); ++index) {
@@ -35,11 +39,29 @@ Decision make(const std::string& gateway, std::optional<std::size_t> rule, Actio
   return decision;
 }
 
-// The checks a restart must pass whether it arrives with an alert or was waiting for a window:
-// circuit, then cooldown, then (scheduled only) window and load. nullopt: it may run.
-std::optional<Decision> gate(const std::string& gateway, std::size_t rule, Urgency urgency,
-                             const GatewayState& state, const PolicyConfig& policy, TimePoint now,
-                             const Observations& observed) {
+// Refusals read from the gateway itself, before anything else: they are facts, not limits.
+std::optional<Decision> refused_by_gateway(const std::string& gateway, std::size_t rule, const RuleConfig& config,
+                                           const GatewayObservation& seen) {
+  if (seen.unit) {
+    const UnitView& unit = *seen.unit;
+    if (unit.active_state == "failed" && unit.exec_main_code == kExitedCode && unit.exec_main_status == 78) {
+      return make(gateway, rule, Action::kNone, reason::kConfigInvalid);
+    }
+    if (unit.active_state == "inactive" && unit.result == "success") {
+      return make(gateway, rule, Action::kNone, reason::kOperatorStopped);
+    }
+  }
+  // An unknown unit state does not overrule a gateway that answers: the hook's own bus may be what is broken.
+  if (config.confirm == Confirm::kUnhealthy && seen.healthy.value_or(false) &&
+      (!seen.unit || seen.unit->active_state == "active")) {
+    return make(gateway, rule, Action::kNone, reason::kConfirmedHealthy);
+  }
+  return std::nullopt;
+}
+
+// Circuit, then cooldown. nullopt: they allow a restart now.
+std::optional<Decision> refused_by_limits(const std::string& gateway, std::size_t rule, const GatewayState& state,
+                                          const PolicyConfig& policy, TimePoint now) {
   if (circuit_open(state, policy, now)) return make(gateway, rule, Action::kNone, reason::kCircuitOpen);
   if (restarts_in_window(state, policy, now) >= policy.max_restarts) {
     Decision opens = make(gateway, rule, Action::kNone, reason::kCircuitOpen);
@@ -47,29 +69,77 @@ std::optional<Decision> gate(const std::string& gateway, std::size_t rule, Urgen
     return opens;
   }
   if (in_cooldown(state, policy, now)) return make(gateway, rule, Action::kNone, reason::kCooldown);
-  if (urgency == Urgency::kScheduled) {
-    if (!in_any_window(policy.low_traffic_windows, now)) {
-      Decision wait = make(gateway, rule, Action::kDefer, reason::kOutsideWindow);
-      wait.not_before = next_window_open(policy.low_traffic_windows, now);
-      return wait;
-    }
-    if (observed.busy.value_or(false)) return make(gateway, rule, Action::kDefer, reason::kBusyDeferred);
+  return std::nullopt;
+}
+
+// A scheduled restart waits for a window, then for its notice lead, then for the gateway to be idle (max_defer
+// bounds the time observed busy). `pending` is nullptr for a new alert. nullopt: it may run now.
+std::optional<Decision> scheduled_wait(const std::string& gateway, std::size_t rule, const PendingRestart* pending,
+                                       const PolicyConfig& policy, TimePoint now, Busy busy) {
+  if (!in_any_window(policy.low_traffic_windows, now)) {
+    Decision wait = make(gateway, rule, Action::kDefer, reason::kOutsideWindow);
+    const TimePoint opens = next_window_open(policy.low_traffic_windows, now).value_or(now);
+    wait.not_before = std::max(opens, now + policy.notice_lead);
+    return wait;
+  }
+  const std::optional<TimePoint> announced = pending != nullptr ? pending->not_before : std::nullopt;
+  if (!announced && policy.notice_lead.count() > 0) {
+    Decision wait = make(gateway, rule, Action::kDefer, reason::kNotice);
+    wait.not_before = now + policy.notice_lead;
+    return wait;
+  }
+  if (announced && now < *announced) {
+    Decision wait = make(gateway, rule, Action::kDefer, reason::kNotice);
+    wait.not_before = announced;
+    return wait;
+  }
+  if (busy != Busy::kBusy && busy != Busy::kFailed) return std::nullopt;
+  const auto observed_busy = pending == nullptr ? std::chrono::milliseconds{0} : busy_time(*pending, now);
+  if (observed_busy >= policy.busy.max_defer) return std::nullopt;  // the caller runs it, reason max_defer_reached
+  Decision wait = make(gateway, rule, Action::kDefer, busy == Busy::kBusy ? reason::kBusyDeferred
+                                                                           : reason::kBusyCheckFailed);
+  wait.not_before = announced;
+  wait.busy_observed = true;
+  return wait;
+}
+
+Decision run_now(const std::string& gateway, std::size_t rule, const Observations& observed, const char* why) {
+  return make(gateway, rule, observed.dry_run ? Action::kNone : Action::kRestart,
+              observed.dry_run ? reason::kDryRun : why);
+}
+
+// Every check a restart passes, whether it arrives with an alert, was pending, or is the retry. nullopt: it may run.
+std::optional<Decision> gate(const std::string& gateway, std::size_t rule, const Config& config,
+                             const GatewayState& state, TimePoint now, const Observations& observed,
+                             const PendingRestart* pending) {
+  const RuleConfig& rc = config.rules[rule];
+  if (auto refused = refused_by_gateway(gateway, rule, rc, observed.of(gateway))) return refused;
+  if (auto refused = refused_by_limits(gateway, rule, state, config.policy, now)) return refused;
+  if (rc.urgency == Urgency::kScheduled) {
+    return scheduled_wait(gateway, rule, pending, config.policy, now, observed.of(gateway).busy);
   }
   return std::nullopt;
 }
 
 Decision decide_for_gateway(const Alert& alert, const GatewayConfig& gateway, std::size_t rule_index,
-                            const RuleConfig& rule, const PolicyState& state, const PolicyConfig& policy,
-                            TimePoint now, const Observations& observed) {
+                            const Config& config, const PolicyState& state, TimePoint now,
+                            const Observations& observed) {
   static const GatewayState kFresh;
+  const PolicyConfig& policy = config.policy;
   const auto found = state.gateways.find(gateway.name);
   const GatewayState& gs = found == state.gateways.end() ? kFresh : found->second;
-  const auto seen = state.dedupe.find(dedupe_key(gateway.name, alert));
+  const std::string key = dedupe_key(gateway.name, alert);
+  const auto seen = state.dedupe.find(key);
   const bool known = seen != state.dedupe.end() && now < seen->second;
   const auto grace = resolved_dedupe_grace(policy);
   if (alert.status != "firing") {
     Decision resolved = make(gateway.name, rule_index, Action::kNone, reason::kResolved);
     resolved.releases_dedupe = known && seen->second > now + grace;
+    if (gs.pending && std::find(gs.pending->triggers.begin(), gs.pending->triggers.end(), key) !=
+                          gs.pending->triggers.end()) {
+      resolved.cancels_pending = true;
+      if (gs.pending->triggers.size() == 1) resolved.reason = reason::kResolvedCancelled;
+    }
     return resolved;
   }
   if (known) {
@@ -85,21 +155,37 @@ Decision decide_for_gateway(const Alert& alert, const GatewayConfig& gateway, st
   Decision decision = make(gateway.name, rule_index, Action::kNone, reason::kInProgressCoalesced);
   decision.records_dedupe = true;
   if (gs.in_progress) return decision;  // the running restart serves this alert too
-  if (rule.urgency == Urgency::kScheduled && gs.pending) {
+  if (config.rules[rule_index].urgency == Urgency::kScheduled && gs.pending) {
     decision.reason = reason::kPendingCoalesced;
+    decision.joins_pending = true;
     return decision;
   }
-  if (auto refused = gate(gateway.name, rule_index, rule.urgency, gs, policy, now, observed)) {
-    // A deferred restart is remembered: the alert is served once the window opens.
-    refused->records_dedupe = refused->action == Action::kDefer;
+  if (auto refused = gate(gateway.name, rule_index, config, gs, now, observed, nullptr)) {
+    // A deferred restart is remembered: the alert is served once it runs. The gateway's own refusals are not:
+    // a later delivery of the same alert asks the gateway again.
+    refused->records_dedupe = refused->action != Action::kNone;
     return *refused;
   }
-  decision.action = observed.dry_run ? Action::kNone : Action::kRestart;
-  decision.reason = observed.dry_run ? reason::kDryRun : reason::kExecuted;
-  return decision;
+  Decision run = run_now(gateway.name, rule_index, observed, reason::kExecuted);
+  run.records_dedupe = true;  // served (or, in dry-run mode, decided): later deliveries are duplicates
+  return run;
 }
 
 }  // namespace
+
+std::chrono::milliseconds busy_time(const PendingRestart& pending, TimePoint now) {
+  auto total = pending.busy_for;
+  if (pending.busy_seen_at && now > *pending.busy_seen_at) {
+    total += std::chrono::duration_cast<std::chrono::milliseconds>(now - *pending.busy_seen_at);
+  }
+  return total;
+}
+
+const GatewayObservation& Observations::of(const std::string& gateway) const {
+  static const GatewayObservation kNothing;
+  const auto it = gateways.find(gateway);
+  return it == gateways.end() ? kNothing : it->second;
+}
 
 std::chrono::milliseconds resolved_dedupe_grace(const PolicyConfig& policy) {
   return std::min(kResolvedDedupeGrace, policy.dedupe_ttl / 4);
@@ -139,61 +225,132 @@ std::vector<Decision> decide(const Alert& alert, const Config& config, const Pol
   std::vector<Decision> decisions;
   for (const auto& gateway : config.gateways) {
     if (!gateway.match.matches(alert.labels)) continue;  // right target only
-    decisions.push_back(decide_for_gateway(alert, gateway, rule_index, *rule, state, config.policy, now, observed));
+    decisions.push_back(decide_for_gateway(alert, gateway, rule_index, config, state, now, observed));
   }
   if (decisions.empty()) decisions.push_back(make("", rule_index, Action::kNone, reason::kNoMatchingGateway));
   return decisions;
 }
 
-std::optional<Decision> decide_pending(const std::string& gateway, const GatewayState& state,
-                                       const PolicyConfig& policy, TimePoint now, const Observations& observed) {
+std::optional<Decision> decide_pending(const std::string& gateway, const GatewayState& state, const Config& config,
+                                       TimePoint now, const Observations& observed) {
   if (!state.pending || state.in_progress) return std::nullopt;
   const PendingRestart& pending = *state.pending;
-  if (auto refused = gate(gateway, pending.rule, Urgency::kScheduled, state, policy, now, observed)) {
-    // Cooldown keeps it waiting (it may still run in this or a later window); an open circuit drops it.
+  if (auto refused = gate(gateway, pending.rule, config, state, now, observed, &pending)) {
+    // Cooldown keeps it waiting (it may still run in this or a later window); an open circuit, an operator's
+    // stop, exit 78 or a confirmed healthy gateway drop it.
     if (refused->reason == reason::kCooldown) refused->action = Action::kDefer;
-    if (refused->reason == reason::kBusyDeferred && now >= pending.since + policy.busy.max_defer) {
-      return make(gateway, pending.rule, observed.dry_run ? Action::kNone : Action::kRestart,
-                  observed.dry_run ? reason::kDryRun : reason::kMaxDeferReached);
-    }
     return refused;
   }
-  return make(gateway, pending.rule, observed.dry_run ? Action::kNone : Action::kRestart,
-              observed.dry_run ? reason::kDryRun : reason::kExecuted);
+  const Busy busy = observed.of(gateway).busy;
+  const bool overran = (busy == Busy::kBusy || busy == Busy::kFailed);
+  return run_now(gateway, pending.rule, observed, overran ? reason::kMaxDeferReached : reason::kExecuted);
+}
+
+Decision decide_retry(const std::string& gateway, std::size_t rule, const GatewayState& state, const Config& config,
+                      TimePoint now, const Observations& observed) {
+  if (auto refused = refused_by_gateway(gateway, rule, config.rules[rule], observed.of(gateway))) return *refused;
+  if (circuit_open(state, config.policy, now)) return make(gateway, rule, Action::kNone, reason::kCircuitOpen);
+  if (restarts_in_window(state, config.policy, now) >= config.policy.max_restarts) {
+    Decision opens = make(gateway, rule, Action::kNone, reason::kCircuitOpen);
+    opens.opens_circuit = true;
+    return opens;
+  }
+  return make(gateway, rule, Action::kRestart, reason::kRetry);
 }
 
 bool changes_state(const Decision& decision) {
-  return !decision.gateway.empty() && (decision.records_dedupe || decision.releases_dedupe ||
-                                       decision.opens_circuit || decision.action != Action::kNone);
+  return !decision.gateway.empty() &&
+         (decision.records_dedupe || decision.releases_dedupe || decision.opens_circuit || decision.joins_pending ||
+          decision.cancels_pending || decision.action != Action::kNone);
 }
 
-void apply_decision(const Decision& decision, const std::string& key, PolicyState& state, const PolicyConfig& policy,
+namespace {
+
+void apply_to_pending(const Decision& decision, const std::string& key, GatewayState& gs, const Config& config,
+                      TimePoint now) {
+  if (decision.joins_pending && gs.pending) gs.pending->triggers.push_back(key);
+  if (decision.cancels_pending && gs.pending) {
+    std::erase(gs.pending->triggers, key);
+    if (gs.pending->triggers.empty()) gs.pending.reset();
+  }
+  if (decision.action != Action::kDefer) return;
+  if (!gs.pending) {
+    const std::size_t rule = decision.rule.value_or(0);
+    gs.pending = PendingRestart{};
+    gs.pending->since = now;
+    gs.pending->rule = rule;
+    gs.pending->rule_name = rule < config.rules.size() ? config.rules[rule].name : "";
+    if (!key.empty()) gs.pending->triggers.push_back(key);
+  }
+  PendingRestart& pending = *gs.pending;
+  pending.last_reason = decision.reason;
+  pending.not_before = decision.not_before;
+  // Only time observed busy counts towards max_defer: a wait outside a window or for the notice does not.
+  pending.busy_for = decision.busy_observed ? busy_time(pending, now) : pending.busy_for;
+  pending.busy_seen_at = decision.busy_observed ? std::optional<TimePoint>(now) : std::nullopt;
+}
+
+}  // namespace
+
+void apply_decision(const Decision& decision, const std::string& key, PolicyState& state, const Config& config,
                     TimePoint now) {
   if (decision.gateway.empty()) return;
+  const PolicyConfig& policy = config.policy;
   if (!key.empty()) {
     if (decision.records_dedupe) remember(state.dedupe, key, now + policy.dedupe_ttl);
     if (decision.releases_dedupe) state.dedupe[key] = now + resolved_dedupe_grace(policy);
   }
-  // An alert that neither acts nor opens the circuit changes the dedupe map only.
-  if (!key.empty() && decision.action == Action::kNone && !decision.opens_circuit) return;
   GatewayState& gs = state.gateways[decision.gateway];
+  apply_to_pending(decision, key, gs, config, now);
   if (decision.opens_circuit) gs.circuit_opened_at = now;
   switch (decision.action) {
     case Action::kRestart:
       gs.in_progress = true;
+      if (decision.rule && *decision.rule < config.rules.size()) gs.in_progress_rule = config.rules[*decision.rule].name;
       gs.restarts.push_back(now);
       gs.last_restart = now;
       gs.pending.reset();  // this restart serves a waiting scheduled one too
       break;
     case Action::kDefer:
-      if (!gs.pending) gs.pending = PendingRestart{now, decision.rule.value_or(0), key, ""};
-      gs.pending->last_reason = decision.reason;
       break;
     case Action::kNone:
-      // A pending restart refused by the circuit, or "run" in dry-run mode, is done with.
+      // A pending restart refused (circuit, operator stop, exit 78, healthy) or "run" in dry-run mode is done with.
       if (key.empty() && decision.reason != reason::kCooldown) gs.pending.reset();
       break;
   }
+}
+
+std::optional<std::size_t> rule_index(const Config& config, const std::string& name) {
+  for (std::size_t i = 0; i < config.rules.size(); ++i) {
+    if (config.rules[i].name == name) return i;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> reconcile_with_config(PolicyState& state, const Config& config) {
+  std::vector<std::string> dropped;
+  for (auto& [name, gs] : state.gateways) {
+    if (gs.pending) {
+      PendingRestart& p = *gs.pending;
+      // Format 1 named the rule by index: take the name of the rule at that index today, if any.
+      if (p.rule_name.empty() && p.rule < config.rules.size()) p.rule_name = config.rules[p.rule].name;
+      if (const auto index = rule_index(config, p.rule_name)) {
+        p.rule = *index;
+      } else {
+        dropped.push_back(fmt::format("gateway {}: the pending restart's rule \"{}\" is not in the configuration; "
+                                      "dropped", name, p.rule_name));
+        gs.pending.reset();
+      }
+    }
+    if (gs.in_progress && !rule_index(config, gs.in_progress_rule)) {
+      dropped.push_back(fmt::format("gateway {}: a restart was in progress when the previous hook stopped, by rule "
+                                    "\"{}\", which is not in the configuration; it is not verified again (its "
+                                    "cooldown and circuit still count it)", name, gs.in_progress_rule));
+      gs.in_progress = false;
+      gs.in_progress_rule.clear();
+    }
+  }
+  return dropped;
 }
 
 void reset_circuit(GatewayState& state, TimePoint now) {
@@ -201,23 +358,33 @@ void reset_circuit(GatewayState& state, TimePoint now) {
   state.circuit_reset_at = now;
 }
 
-const GatewayConfig* wants_busy_observation(const Alert& alert, const Config& config, const PolicyState& state,
-                                            TimePoint now) {
-  if (!config.policy.busy.enabled() || alert.status != "firing") return nullptr;
-  std::size_t index = 0;
-  const RuleConfig* rule = first_matching_rule(alert, config, index);
-  if (rule == nullptr || rule->urgency != Urgency::kScheduled || !in_any_window(config.policy.low_traffic_windows, now)) {
-    return nullptr;
+namespace {
+
+ObservationWanted wanted_for(const RuleConfig& rule, const PolicyConfig& policy) {
+  ObservationWanted wanted;
+  wanted.unit = true;
+  wanted.health = rule.confirm == Confirm::kUnhealthy;
+  wanted.busy = rule.urgency == Urgency::kScheduled && policy.busy.enabled();
+  return wanted;
+}
+
+}  // namespace
+
+std::map<std::string, ObservationWanted> wanted_observations(const Alert& alert, const Config& config,
+                                                             const PolicyState& state, TimePoint now) {
+  std::map<std::string, ObservationWanted> wanted;
+  if (alert.status != "firing") return wanted;
+  for (const Decision& d : decide(alert, config, state, now, Observations{})) {
+    if (d.action == Action::kRestart) wanted[d.gateway] = wanted_for(config.rules[*d.rule], config.policy);
   }
-  for (const auto& gateway : config.gateways) {
-    if (!gateway.match.matches(alert.labels)) continue;
-    const auto seen = state.dedupe.find(dedupe_key(gateway.name, alert));
-    if (seen != state.dedupe.end() && now < seen->second) continue;
-    const auto gs = state.gateways.find(gateway.name);
-    if (gs != state.gateways.end() && (gs->second.in_progress || gs->second.pending)) continue;
-    return &gateway;
-  }
-  return nullptr;
+  return wanted;
+}
+
+std::optional<ObservationWanted> wanted_for_pending(const std::string& gateway, const GatewayState& state,
+                                                    const Config& config, TimePoint now) {
+  const auto d = decide_pending(gateway, state, config, now, Observations{});
+  if (!d || d->action != Action::kRestart) return std::nullopt;
+  return wanted_for(config.rules[*d->rule], config.policy);
 }
 
 }  // namespace openclaw::hook

@@ -10,12 +10,16 @@
 
 namespace openclaw::hook {
 
-// A scheduled restart waiting for a low-traffic window (or for the gateway to stop being busy).
+// A scheduled restart waiting for a low-traffic window, for its notice lead, or for the gateway to be idle.
 struct PendingRestart {
-  TimePoint since{};          // when it was first deferred (max_defer counts from here)
-  std::size_t rule = 0;       // index into Config::rules: which action to run
-  std::string dedupe_key;     // the alert that asked for it
-  std::string last_reason;    // outside_window | busy_deferred: audit only when it changes
+  TimePoint since{};          // when it was first deferred
+  std::size_t rule = 0;       // index into Config::rules: which action to run (resolved from rule_name at load)
+  std::string rule_name;      // what is persisted: a config edit may reorder or remove rules
+  std::vector<std::string> triggers;  // dedupe keys of the firing alerts it serves; the last to resolve cancels it
+  std::string last_reason;    // outside_window | notice | busy_deferred | busy_check_failed: audit when it changes
+  std::optional<TimePoint> not_before;  // the earliest time it may run (window opening, notice lead)
+  std::chrono::milliseconds busy_for{0};   // time observed busy: what max_defer bounds
+  std::optional<TimePoint> busy_seen_at;   // the last observation, when it said busy (or could not tell)
 };
 
 // What the policy remembers about one gateway. Persisted (see StateStore), so a hook killed with -9 and
@@ -26,6 +30,7 @@ struct GatewayState {
   std::optional<TimePoint> circuit_opened_at;
   std::optional<TimePoint> circuit_reset_at;   // restarts before this do not count towards the circuit
   bool in_progress = false;
+  std::string in_progress_rule;                // the running restart's rule (by name), for a retry after a resume
   std::optional<PendingRestart> pending;
 };
 

@@ -14,7 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kFormatVersion = 1;
+// Version 2 (pending restarts by rule name, with their triggers, notice and busy time) is written; version 1
+// still loads (tests/restart_hook/fixtures/state/).
+constexpr int kFormatVersion = 2;
 
 json optional_time(const std::optional<TimePoint>& t) { return t ? json(to_unix_ms(*t)) : json(nullptr); }
 
@@ -32,26 +34,49 @@ json gateway_to_json(const GatewayState& gs) {
               {"circuit_opened_at", optional_time(gs.circuit_opened_at)},
               {"circuit_reset_at", optional_time(gs.circuit_reset_at)},
               {"in_progress", gs.in_progress},
+              {"in_progress_rule", gs.in_progress_rule},
               {"pending", nullptr}};
   if (gs.pending) {
-    out["pending"] = {{"since", to_unix_ms(gs.pending->since)},
-                      {"rule", gs.pending->rule},
-                      {"dedupe_key", gs.pending->dedupe_key},
-                      {"last_reason", gs.pending->last_reason}};
+    const PendingRestart& p = *gs.pending;
+    out["pending"] = {{"since", to_unix_ms(p.since)},
+                      {"rule_name", p.rule_name},
+                      {"triggers", p.triggers},
+                      {"last_reason", p.last_reason},
+                      {"not_before", optional_time(p.not_before)},
+                      {"busy_for_ms", p.busy_for.count()},
+                      {"busy_seen_at", optional_time(p.busy_seen_at)}};
   }
   return out;
 }
 
-GatewayState gateway_from_json(const json& node) {
+PendingRestart pending_from_json(const json& node, int version) {
+  PendingRestart p;
+  p.since = from_unix_ms(node.at("since").get<long long>());
+  p.last_reason = node.value("last_reason", "");
+  if (version == 1) {
+    // Version 1 named the rule by its index and held one trigger; the engine resolves the index on load.
+    p.rule = node.at("rule").get<std::size_t>();
+    if (auto key = node.value("dedupe_key", ""); !key.empty()) p.triggers.push_back(std::move(key));
+    return p;
+  }
+  p.rule_name = node.at("rule_name").get<std::string>();
+  p.triggers = node.at("triggers").get<std::vector<std::string>>();
+  p.not_before = read_optional_time(node, "not_before");
+  p.busy_for = std::chrono::milliseconds(node.at("busy_for_ms").get<long long>());
+  p.busy_seen_at = read_optional_time(node, "busy_seen_at");
+  return p;
+}
+
+GatewayState gateway_from_json(const json& node, int version) {
   GatewayState gs;
   for (const auto& t : node.at("restarts")) gs.restarts.push_back(from_unix_ms(t.get<long long>()));
   gs.last_restart = read_optional_time(node, "last_restart");
   gs.circuit_opened_at = read_optional_time(node, "circuit_opened_at");
   gs.circuit_reset_at = read_optional_time(node, "circuit_reset_at");
   gs.in_progress = node.value("in_progress", false);
+  gs.in_progress_rule = node.value("in_progress_rule", "");
   if (const auto it = node.find("pending"); it != node.end() && !it->is_null()) {
-    gs.pending = PendingRestart{from_unix_ms(it->at("since").get<long long>()), it->at("rule").get<std::size_t>(),
-                                it->value("dedupe_key", ""), it->value("last_reason", "")};
+    gs.pending = pending_from_json(*it, version);
   }
   return gs;
 }
@@ -69,11 +94,12 @@ std::string serialize_state(const PolicyState& state) {
 Result<PolicyState> deserialize_state(const std::string& text) {
   try {
     const json root = json::parse(text);
-    if (root.at("version").get<int>() != kFormatVersion) {
+    const int version = root.at("version").get<int>();
+    if (version != 1 && version != kFormatVersion) {
       return Result<PolicyState>::failure(fmt::format("unsupported state format version {}", root.at("version").dump()));
     }
     PolicyState state;
-    for (const auto& [name, node] : root.at("gateways").items()) state.gateways[name] = gateway_from_json(node);
+    for (const auto& [name, node] : root.at("gateways").items()) state.gateways[name] = gateway_from_json(node, version);
     for (const auto& [key, expiry] : root.at("dedupe").items()) state.dedupe[key] = from_unix_ms(expiry.get<long long>());
     return state;
   } catch (const json::exception& e) {

@@ -17,6 +17,7 @@ namespace openclaw::hook {
 struct RestartJob {
   std::size_t rule = 0;
   std::string trigger;  // the dedupe key of the alert that asked for it, or "pending"
+  bool resume = false;  // verify a restart the previous hook process did not finish
 };
 
 // One thread per gateway: restarts of a gateway run one after another, never two at once, and the webhook

@@ -66,6 +66,42 @@ TEST(Config, ShippedExampleFileIsValid) {
   EXPECT_EQ(config.rules.size(), 2U);
 }
 
+TEST(Config, BusyCommandNoticeAndConfirm) {
+  const Config config = parse_config(with("  notice_lead: 0s            # tests of the notice set it\n", R"(  busy:
+    command: [/usr/local/bin/openclaw, gateway, call, gateway.restart.preflight, --json]
+    command_json_path: counts.totalActive
+    command_timeout: 20s
+    command_env_files: {OPENCLAW_GATEWAY_TOKEN: /etc/openclaw-restart-hook/gateway-token}
+    check_interval: 2m
+)"));
+  EXPECT_EQ(config.policy.notice_lead, 5min);  // the default when not set
+  EXPECT_TRUE(config.policy.busy.enabled());
+  EXPECT_EQ(config.policy.busy.command.size(), 5U);
+  EXPECT_EQ(config.policy.busy.command_json_path, "counts.totalActive");
+  EXPECT_EQ(config.policy.busy.command_timeout, 20s);
+  EXPECT_EQ(config.policy.busy.check_interval, 2min);
+  EXPECT_EQ(config.policy.busy.command_env_files.at("OPENCLAW_GATEWAY_TOKEN"),
+            "/etc/openclaw-restart-hook/gateway-token");
+  EXPECT_EQ(config.rules[0].confirm, Confirm::kNone);
+  const std::string busy = "  notice_lead: 0s            # tests of the notice set it\n";
+  EXPECT_EQ(error_key(with(busy, "  busy: {command: [openclaw, x], command_json_path: a}\n")),
+            "policy.busy.command[0]");
+  EXPECT_EQ(error_key(with(busy, "  busy: {command: [/bin/x]}\n")), "policy.busy.command_json_path");
+  EXPECT_EQ(error_key(with(busy, "  busy: {command_json_path: a}\n")), "policy.busy.command");
+  EXPECT_EQ(error_key(with(busy, "  busy: {command: [/bin/x], command_json_path: \"a..b\"}\n")),
+            "policy.busy.command_json_path");
+  EXPECT_EQ(error_key(with(busy, "  busy: {command: [/bin/x], command_json_path: a, command_env_files: {tok: /x}}\n")),
+            "policy.busy.command_env_files.tok");
+  EXPECT_EQ(error_key(with(busy, "  busy: {command: [/bin/x], command_json_path: a, command_env_files: {T: x}}\n")),
+            "policy.busy.command_env_files.T");
+  EXPECT_EQ(error_key(with("    urgency: immediate\n", "    urgency: immediate\n    confirm: maybe\n")),
+            "rules[0].confirm");
+  EXPECT_EQ(parse_config(with("    urgency: immediate\n", "    urgency: immediate\n    confirm: unhealthy\n"))
+                .rules[0]
+                .confirm,
+            Confirm::kUnhealthy);
+}
+
 TEST(Config, UnknownKeysAreRejectedByName) {
   EXPECT_EQ(error_key(with("cooldown: 15m", "cooldwn: 15m")), "policy.cooldwn");
   EXPECT_NE(error_message(with("cooldown: 15m", "cooldwn: 15m")).find("expected one of: cooldown"),

@@ -57,8 +57,12 @@ class FakeHealth final : public HealthChecker {
 
 class FakeBusy final : public BusyProbe {
  public:
-  std::optional<bool> busy(const GatewayConfig&, const BusyConfig&) override { return busy_.load(); }
-  std::atomic<bool> busy_{false};
+  Busy busy(const GatewayConfig&, const BusyConfig&) override {
+    ++calls_;
+    return busy_.load();
+  }
+  std::atomic<Busy> busy_{Busy::kIdle};
+  std::atomic<int> calls_{0};
 };
 
 }  // namespace openclaw::hook::testing

@@ -23,6 +23,7 @@ policy:
   max_restarts: 3
   window: 1h
   verify_timeout: 60s
+  notice_lead: 0s            # tests of the notice set it
   low_traffic_windows:
     - {start: "04:00", end: "04:30", location: UTC}
     - {start: "12:00", end: "12:30", location: UTC}

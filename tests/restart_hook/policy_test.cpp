@@ -14,13 +14,28 @@ using testing::example_config;
 using testing::firing;
 using testing::utc;
 
+// What the engine measured about the gateway "default".
+Observations seen(Busy busy, std::optional<UnitView> unit = std::nullopt, std::optional<bool> healthy = std::nullopt) {
+  Observations observed;
+  observed.gateways["default"] = GatewayObservation{busy, std::move(unit), healthy};
+  return observed;
+}
+Observations dry_run() {
+  Observations observed;
+  observed.dry_run = true;
+  return observed;
+}
+UnitView unit(const std::string& active, const std::string& result, int code = 0, int status = 0) {
+  return UnitView{active, result, code, status};
+}
+
 class PolicyTest : public ::testing::Test {
  protected:
   // Runs decide() and applies every decision, as the hook does for one delivered alert.
   std::vector<Decision> deliver(const Alert& alert, TimePoint now, Observations observed = {}) {
     auto decisions = decide(alert, config, state, now, observed);
     for (const auto& d : decisions) apply_decision(d, d.gateway.empty() ? "" : dedupe_key(d.gateway, alert), state,
-                                                   config.policy, now);
+                                                   config, now);
     return decisions;
   }
   Decision deliver_one(const Alert& alert, TimePoint now, Observations observed = {}) {
@@ -254,13 +269,13 @@ TEST_F(PolicyTest, ScheduledOutsideAWindowWaitsForTheNextOne) {
   EXPECT_EQ(state.gateways["default"].pending->since, t0);
   // The worker re-checks: still outside at 11:59:59, runs at 12:00.
   const auto& gs = state.gateways["default"];
-  EXPECT_EQ(decide_pending("default", gs, config.policy, utc("2026-03-10T11:59:59Z"), {})->action, Action::kDefer);
-  const auto run = decide_pending("default", gs, config.policy, utc("2026-03-10T12:00:00Z"), {});
+  EXPECT_EQ(decide_pending("default", gs, config, utc("2026-03-10T11:59:59Z"), {})->action, Action::kDefer);
+  const auto run = decide_pending("default", gs, config, utc("2026-03-10T12:00:00Z"), {});
   ASSERT_TRUE(run.has_value());
   EXPECT_EQ(run->action, Action::kRestart);
   EXPECT_EQ(run->reason, "executed");
   EXPECT_EQ(run->rule, 1U);
-  apply_decision(*run, "", state, config.policy, utc("2026-03-10T12:00:00Z"));
+  apply_decision(*run, "", state, config, utc("2026-03-10T12:00:00Z"));
   EXPECT_FALSE(state.gateways["default"].pending.has_value());
   EXPECT_TRUE(state.gateways["default"].in_progress);
 }
@@ -288,59 +303,219 @@ TEST_F(PolicyTest, ImmediateAlertRunsAtOnceAndServesThePendingOne) {
 TEST_F(PolicyTest, PendingRestartIsDroppedWhenTheCircuitIsOpen) {
   deliver_one(firing("OpenClawGatewayUptimeHigh", "default", "a"), t0);
   state.gateways["default"].circuit_opened_at = t0 + 90min;
-  const auto d = decide_pending("default", state.gateways["default"], config.policy, utc("2026-03-10T12:00:00Z"), {});
+  const auto d = decide_pending("default", state.gateways["default"], config, utc("2026-03-10T12:00:00Z"), {});
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->action, Action::kNone);
   EXPECT_EQ(d->reason, "circuit_open");
-  apply_decision(*d, "", state, config.policy, utc("2026-03-10T12:00:00Z"));
+  apply_decision(*d, "", state, config, utc("2026-03-10T12:00:00Z"));
   EXPECT_FALSE(state.gateways["default"].pending.has_value());
 }
 
 TEST_F(PolicyTest, BusyGatewayDefersAScheduledRestartAtMostMaxDefer) {
   config.policy.busy.max_connections = 10;
   const TimePoint in_window = utc("2026-03-10T12:05:00Z");
-  EXPECT_EQ(wants_busy_observation(firing("OpenClawGatewayUptimeHigh"), config, state, in_window),
-            &config.gateways[0]);
-  EXPECT_EQ(wants_busy_observation(firing("OpenClawGatewayDown"), config, state, in_window), nullptr);
-  EXPECT_EQ(wants_busy_observation(firing("OpenClawGatewayUptimeHigh", "other"), config, state, in_window), nullptr);
-  const Decision d = deliver_one(firing("OpenClawGatewayUptimeHigh"), in_window, {.busy = true});
+  const auto wanted = wanted_observations(firing("OpenClawGatewayUptimeHigh"), config, state, in_window);
+  ASSERT_EQ(wanted.size(), 1U);
+  EXPECT_TRUE(wanted.at("default").busy);
+  EXPECT_TRUE(wanted.at("default").unit);
+  EXPECT_FALSE(wanted.at("default").health);  // no confirm: on this rule
+  EXPECT_FALSE(wanted_observations(firing("OpenClawGatewayDown"), config, state, in_window).at("default").busy);
+  EXPECT_TRUE(wanted_observations(firing("OpenClawGatewayUptimeHigh", "other"), config, state, in_window).empty());
+  const Decision d = deliver_one(firing("OpenClawGatewayUptimeHigh"), in_window, seen(Busy::kBusy));
   // Its redeliveries (and other alerts that would only coalesce) measure nothing: a storm never reads /proc.
-  EXPECT_EQ(wants_busy_observation(firing("OpenClawGatewayUptimeHigh"), config, state, in_window + 1s), nullptr);
-  EXPECT_EQ(wants_busy_observation(firing("OpenClawGatewayUptimeHigh", "default", "fp9"), config, state, in_window),
-            nullptr);
+  EXPECT_TRUE(wanted_observations(firing("OpenClawGatewayUptimeHigh"), config, state, in_window + 1s).empty());
+  EXPECT_TRUE(
+      wanted_observations(firing("OpenClawGatewayUptimeHigh", "default", "fp9"), config, state, in_window).empty());
   EXPECT_EQ(d.action, Action::kDefer);
   EXPECT_EQ(d.reason, "busy_deferred");
   config.policy.busy.max_defer = 20min;
   const auto& gs = state.gateways["default"];
-  EXPECT_EQ(decide_pending("default", gs, config.policy, in_window + 10min, {.busy = true})->reason, "busy_deferred");
-  EXPECT_EQ(decide_pending("default", gs, config.policy, in_window + 11min, {.busy = false})->reason, "executed");
+  EXPECT_EQ(decide_pending("default", gs, config, in_window + 10min, seen(Busy::kBusy))->reason, "busy_deferred");
+  EXPECT_EQ(decide_pending("default", gs, config, in_window + 11min, seen(Busy::kIdle))->reason, "executed");
   // Past the window's end it waits for the next window rather than running.
-  EXPECT_EQ(decide_pending("default", gs, config.policy, in_window + 25min, {.busy = true})->reason, "outside_window");
+  EXPECT_EQ(decide_pending("default", gs, config, in_window + 25min, seen(Busy::kBusy))->reason, "outside_window");
   config.policy.low_traffic_windows[1].end = std::chrono::minutes(13 * 60);
-  const auto forced = decide_pending("default", gs, config.policy, in_window + 20min, {.busy = true});
+  const auto forced = decide_pending("default", gs, config, in_window + 20min, seen(Busy::kBusy));
   EXPECT_EQ(forced->action, Action::kRestart);
   EXPECT_EQ(forced->reason, "max_defer_reached");
 }
 
 TEST_F(PolicyTest, DryRunDecidesButNeverActs) {
-  const Decision d = deliver_one(firing("OpenClawGatewayDown"), t0, {.busy = std::nullopt, .dry_run = true});
+  const Decision d = deliver_one(firing("OpenClawGatewayDown"), t0, dry_run());
   EXPECT_EQ(d.action, Action::kNone);
   EXPECT_EQ(d.reason, "dry_run");
-  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown"), t0 + 1s, {.busy = std::nullopt, .dry_run = true}).reason, "duplicate");
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown"), t0 + 1s, dry_run()).reason, "duplicate");
   EXPECT_EQ(restarts_started(), 0);
 }
 
 TEST_F(PolicyTest, CooldownKeepsAPendingRestartWaiting) {
   deliver_one(firing("OpenClawGatewayUptimeHigh", "default", "a"), t0);
   state.gateways["default"].last_restart = utc("2026-03-10T11:55:00Z");
-  const auto d = decide_pending("default", state.gateways["default"], config.policy, utc("2026-03-10T12:00:00Z"), {});
+  const auto d = decide_pending("default", state.gateways["default"], config, utc("2026-03-10T12:00:00Z"), {});
   EXPECT_EQ(d->action, Action::kDefer);
   EXPECT_EQ(d->reason, "cooldown");
-  apply_decision(*d, "", state, config.policy, utc("2026-03-10T12:00:00Z"));
+  apply_decision(*d, "", state, config, utc("2026-03-10T12:00:00Z"));
   EXPECT_TRUE(state.gateways["default"].pending.has_value());
-  EXPECT_EQ(decide_pending("default", state.gateways["default"], config.policy, utc("2026-03-10T12:10:00Z"), {})
+  EXPECT_EQ(decide_pending("default", state.gateways["default"], config, utc("2026-03-10T12:10:00Z"), {})
                 ->reason,
             "executed");
+}
+
+TEST_F(PolicyTest, AScheduledRestartIsAnnouncedNoticeLeadBeforeItRuns) {
+  config.policy.notice_lead = 5min;
+  const TimePoint in_window = utc("2026-03-10T12:05:00Z");
+  const Decision d = deliver_one(firing("OpenClawGatewayUptimeHigh"), in_window);
+  EXPECT_EQ(d.action, Action::kDefer);
+  EXPECT_EQ(d.reason, "notice");
+  EXPECT_EQ(d.not_before, in_window + 5min);
+  const auto& gs = state.gateways["default"];
+  EXPECT_EQ(gs.pending->not_before, in_window + 5min);
+  EXPECT_EQ(decide_pending("default", gs, config, in_window + 5min - 1ms, {})->reason, "notice");
+  const auto run = decide_pending("default", gs, config, in_window + 5min, {});
+  EXPECT_EQ(run->action, Action::kRestart);
+  EXPECT_EQ(run->reason, "executed");
+  // Outside a window the announcement is the window's opening, or later when the lead does not fit before it.
+  state = {};
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayUptimeHigh"), t0).not_before, utc("2026-03-10T12:00:00Z"));
+  state = {};
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayUptimeHigh"), utc("2026-03-10T11:58:00Z")).not_before,
+            utc("2026-03-10T12:03:00Z"));
+  EXPECT_EQ(decide_pending("default", state.gateways["default"], config, utc("2026-03-10T12:01:00Z"), {})->reason,
+            "notice");
+}
+
+TEST_F(PolicyTest, AResolvedAlertCancelsThePendingRestartItAskedFor) {
+  const Alert uptime = firing("OpenClawGatewayUptimeHigh", "default", "a");
+  deliver_one(uptime, t0);
+  Alert resolved = uptime;
+  resolved.status = "resolved";
+  const Decision d = deliver_one(resolved, t0 + 10min);  // e.g. an operator restarted it by hand
+  EXPECT_EQ(d.reason, "resolved_cancelled");
+  EXPECT_TRUE(d.cancels_pending);
+  EXPECT_FALSE(state.gateways["default"].pending.has_value());
+  EXPECT_FALSE(decide_pending("default", state.gateways["default"], config, utc("2026-03-10T12:00:00Z"), {}));
+}
+
+TEST_F(PolicyTest, APendingRestartWithTwoTriggersRunsUntilBothResolved) {
+  const Alert a = firing("OpenClawGatewayUptimeHigh", "default", "a");
+  const Alert b = firing("OpenClawGatewayUptimeHigh", "default", "b");
+  deliver_one(a, t0);
+  EXPECT_EQ(deliver_one(b, t0 + 1min).reason, "pending_coalesced");
+  Alert resolved = a;
+  resolved.status = "resolved";
+  EXPECT_EQ(deliver_one(resolved, t0 + 2min).reason, "resolved");
+  ASSERT_TRUE(state.gateways["default"].pending.has_value());
+  EXPECT_EQ(state.gateways["default"].pending->triggers, std::vector<std::string>{dedupe_key("default", b)});
+  resolved = b;
+  resolved.status = "resolved";
+  EXPECT_EQ(deliver_one(resolved, t0 + 3min).reason, "resolved_cancelled");
+  EXPECT_FALSE(state.gateways["default"].pending.has_value());
+}
+
+TEST_F(PolicyTest, MaxDeferCountsTimeObservedBusyNotWallTime) {
+  config.policy.busy.max_connections = 10;
+  config.policy.busy.max_defer = 20min;
+  const TimePoint noon = utc("2026-03-10T12:00:00Z");
+  deliver_one(firing("OpenClawGatewayUptimeHigh"), t0);  // 10:00: waits for the 12:00 window
+  auto step = [&](TimePoint at, Busy busy) {
+    const auto d = decide_pending("default", state.gateways["default"], config, at, seen(busy));
+    apply_decision(*d, "", state, config, at);
+    return *d;
+  };
+  EXPECT_EQ(step(noon, Busy::kBusy).reason, "busy_deferred");
+  EXPECT_EQ(step(noon + 10min, Busy::kFailed).reason, "busy_check_failed");  // could not tell: counts as busy
+  EXPECT_EQ(busy_time(*state.gateways["default"].pending, noon + 10min), 10min);
+  EXPECT_EQ(step(noon + 31min, Busy::kBusy).reason, "outside_window");  // the window closed: not counted
+  EXPECT_EQ(busy_time(*state.gateways["default"].pending, utc("2026-03-10T20:00:00Z")), 10min);
+  const TimePoint evening = utc("2026-03-10T20:00:00Z");
+  EXPECT_EQ(step(evening, Busy::kBusy).reason, "busy_deferred");
+  EXPECT_EQ(step(evening + 9min, Busy::kBusy).reason, "busy_deferred");  // 19 min busy in all
+  const Decision forced = step(evening + 10min, Busy::kBusy);             // 20 min
+  EXPECT_EQ(forced.action, Action::kRestart);
+  EXPECT_EQ(forced.reason, "max_defer_reached");
+}
+
+TEST_F(PolicyTest, AnOperatorsStopAndExit78AreNeverRestarted) {
+  const Decision stopped = deliver_one(firing("OpenClawGatewayDown"), t0, seen(Busy::kNotMeasured,
+                                                                               unit("inactive", "success")));
+  EXPECT_EQ(stopped.action, Action::kNone);
+  EXPECT_EQ(stopped.reason, "operator_stopped");
+  EXPECT_EQ(restarts_started(), 0);
+  const Decision broken = deliver_one(firing("OpenClawGatewayDown", "default", "fp2"), t0,
+                                      seen(Busy::kNotMeasured, unit("failed", "exit-code", 1, 78)));
+  EXPECT_EQ(broken.reason, "config_invalid");
+  // A crash (killed by a signal) or another exit code is restarted; so is a unit the hook could not read.
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown", "default", "fp3"), t0,
+                        seen(Busy::kNotMeasured, unit("failed", "signal", 2, 78))).reason,
+            "executed");
+  finish();
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown", "default", "fp4"), t0 + 16min, seen(Busy::kNotMeasured))
+                .reason,
+            "executed");
+  // The refusals are not remembered as served: a later delivery of the same alert asks the gateway again.
+  finish();
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown"), t0 + 40min).reason, "executed");
+}
+
+TEST_F(PolicyTest, ConfirmUnhealthyDeclinesWhenTheGatewayAnswersAndItsUnitIsActive) {
+  config.rules[0].confirm = Confirm::kUnhealthy;
+  const auto wanted = wanted_observations(firing("OpenClawGatewayDown"), config, state, t0);
+  EXPECT_TRUE(wanted.at("default").health);
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown"), t0, seen(Busy::kNotMeasured, unit("active", "success"), true))
+                .reason,
+            "confirmed_healthy");
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown"), t0, seen(Busy::kNotMeasured, std::nullopt, true)).reason,
+            "confirmed_healthy");  // a gateway that answers 2xx is not restarted because the bus is unreadable
+  EXPECT_EQ(restarts_started(), 0);
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown"), t0,
+                        seen(Busy::kNotMeasured, unit("activating", "success"), true)).reason,
+            "executed");
+  finish();
+  config.rules[0].confirm = Confirm::kNone;  // a slow or bloated gateway may still answer: no confirmation
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown", "default", "fp2"), t0 + 16min,
+                        seen(Busy::kNotMeasured, unit("active", "success"), true)).reason,
+            "executed");
+}
+
+TEST_F(PolicyTest, TheRetryIsAPolicyDecision) {
+  deliver_one(firing("OpenClawGatewayDown"), t0);
+  const GatewayState& gs = state.gateways["default"];
+  const Decision retry = decide_retry("default", 0, gs, config, t0 + 2min, seen(Busy::kNotMeasured));
+  EXPECT_EQ(retry.action, Action::kRestart);
+  EXPECT_EQ(retry.reason, "retry");
+  apply_decision(retry, "", state, config, t0 + 2min);
+  EXPECT_EQ(restarts_started(), 2);  // counts towards the circuit
+  EXPECT_EQ(decide_retry("default", 0, gs, config, t0 + 3min, seen(Busy::kNotMeasured, unit("failed", "exit-code", 1, 78)))
+                .reason,
+            "config_invalid");
+  state.gateways["default"].restarts.push_back(t0 + 3min);
+  const Decision refused = decide_retry("default", 0, gs, config, t0 + 4min, seen(Busy::kNotMeasured));
+  EXPECT_EQ(refused.reason, "circuit_open");
+  EXPECT_TRUE(refused.opens_circuit);
+}
+
+TEST_F(PolicyTest, LoadedStateIsFittedToTheConfiguration) {
+  deliver_one(firing("OpenClawGatewayUptimeHigh"), t0);
+  deliver_one(firing("OpenClawGatewayUptimeHigh", "staging"), t0);  // no such gateway: nothing
+  ASSERT_EQ(state.gateways["default"].pending->rule_name, "rule-1");
+  PolicyState loaded = state;
+  Config edited = config;
+  std::swap(edited.rules[0], edited.rules[1]);  // reordered: the pending restart follows its rule by name
+  EXPECT_TRUE(reconcile_with_config(loaded, edited).empty());
+  EXPECT_EQ(loaded.gateways["default"].pending->rule, 0U);
+  edited.rules.erase(edited.rules.begin());  // removed: dropped with a warning, never an out-of-range index
+  loaded = state;
+  loaded.gateways["default"].in_progress = true;
+  loaded.gateways["default"].in_progress_rule = "rule-1";
+  const auto warnings = reconcile_with_config(loaded, edited);
+  EXPECT_EQ(warnings.size(), 2U);
+  EXPECT_FALSE(loaded.gateways["default"].pending.has_value());
+  EXPECT_FALSE(loaded.gateways["default"].in_progress);
+  // Format 1 named the rule by index.
+  loaded = state;
+  loaded.gateways["default"].pending->rule_name.clear();
+  loaded.gateways["default"].pending->rule = 7;
+  EXPECT_EQ(reconcile_with_config(loaded, config).size(), 1U);
 }
 
 }  // namespace

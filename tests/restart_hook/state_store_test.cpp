@@ -28,7 +28,12 @@ PolicyState sample_state() {
   gs.last_restart = utc("2026-03-10T10:20:00Z");
   gs.circuit_opened_at = utc("2026-03-10T10:30:00Z");
   gs.in_progress = true;
-  gs.pending = PendingRestart{utc("2026-03-10T10:40:00Z"), 1, "default|fp|2026", "outside_window"};
+  gs.pending = PendingRestart{};
+  gs.pending->since = utc("2026-03-10T10:40:00Z");
+  gs.pending->rule_name = "rule-1";
+  gs.pending->triggers = {"default|fp|2026"};
+  gs.pending->last_reason = "outside_window";
+  gs.pending->not_before = utc("2026-03-10T12:00:00Z");
   state.dedupe["default|fp|2026"] = utc("2026-03-11T10:00:00Z");
   return state;
 }
@@ -47,11 +52,30 @@ PolicyState golden_v1_state() {
   gs.circuit_opened_at = utc("2026-03-10T10:30:00Z") + 500ms;
   gs.circuit_reset_at = utc("2026-03-10T10:12:00Z");
   gs.in_progress = true;
-  gs.pending = PendingRestart{utc("2026-03-10T10:40:00Z") + 1ms, 2, "default|9f1c2a7b3e4d5f60|2026-03-10T10:39:58.123Z",
-                              "busy_deferred"};
+  gs.pending = PendingRestart{};
+  gs.pending->since = utc("2026-03-10T10:40:00Z") + 1ms;
+  gs.pending->rule = 2;  // format 1: by index
+  gs.pending->triggers = {"default|9f1c2a7b3e4d5f60|2026-03-10T10:39:58.123Z"};
+  gs.pending->last_reason = "busy_deferred";
   state.gateways["staging"] = GatewayState{};
   state.dedupe["default|9f1c2a7b3e4d5f60|2026-03-10T10:39:58.123Z"] = utc("2026-03-11T10:40:00Z") + 1ms;
   state.dedupe["staging|0a1b2c3d4e5f6071|2026-03-09T23:59:59Z"] = utc("2026-03-10T00:59:59Z");
+  return state;
+}
+
+// What fixtures/state/state-v2.json holds: format 2 names the pending restart's rule and keeps its triggers, notice
+// and busy time, and the rule of a restart in progress.
+PolicyState golden_v2_state() {
+  PolicyState state = golden_v1_state();
+  GatewayState& gs = state.gateways["default"];
+  gs.in_progress_rule = "rule-0";
+  PendingRestart& p = *gs.pending;
+  p.rule = 0;
+  p.rule_name = "uptime";
+  p.triggers.push_back("default|77aa00bb11cc22dd|2026-03-10T10:41:00Z");
+  p.not_before = utc("2026-03-10T12:05:00Z");
+  p.busy_for = 754'321ms;
+  p.busy_seen_at = utc("2026-03-10T12:17:30Z") + 250ms;
   return state;
 }
 
@@ -81,16 +105,21 @@ void expect_same_gateway(const GatewayState& actual, const GatewayState& expecte
   ASSERT_EQ(actual.pending.has_value(), expected.pending.has_value());
   if (!expected.pending) return;
   EXPECT_EQ(to_unix_ms(actual.pending->since), to_unix_ms(expected.pending->since));
-  EXPECT_EQ(actual.pending->rule, expected.pending->rule);
-  EXPECT_EQ(actual.pending->dedupe_key, expected.pending->dedupe_key);
+  EXPECT_EQ(actual.in_progress_rule, expected.in_progress_rule);
+  EXPECT_EQ(actual.pending->rule_name, expected.pending->rule_name);
+  if (expected.pending->rule_name.empty()) {
+    EXPECT_EQ(actual.pending->rule, expected.pending->rule);
+  }
+  EXPECT_EQ(actual.pending->triggers, expected.pending->triggers);
   EXPECT_EQ(actual.pending->last_reason, expected.pending->last_reason);
+  EXPECT_EQ(unix_ms(actual.pending->not_before), unix_ms(expected.pending->not_before));
+  EXPECT_EQ(actual.pending->busy_for, expected.pending->busy_for);
+  EXPECT_EQ(unix_ms(actual.pending->busy_seen_at), unix_ms(expected.pending->busy_seen_at));
 }
 
-// The reader against a file it did not write: a renamed key, a unit change (s vs ms) or a dropped field fails here.
-TEST(StateSerialization, LoadsTheVersion1GoldenFile) {
-  const auto loaded = deserialize_state(golden_file("state-v1.json"));
+void expect_loads(const std::string& file, const PolicyState& expected) {
+  const auto loaded = deserialize_state(golden_file(file));
   ASSERT_TRUE(loaded.ok()) << loaded.error();
-  const PolicyState expected = golden_v1_state();
   ASSERT_EQ(loaded->gateways.size(), expected.gateways.size());
   for (const auto& [name, gs] : expected.gateways) {
     SCOPED_TRACE("gateway " + name);
@@ -100,11 +129,16 @@ TEST(StateSerialization, LoadsTheVersion1GoldenFile) {
   EXPECT_EQ(unix_ms(loaded->dedupe), unix_ms(expected.dedupe));
 }
 
-// The writer against the same file, compared as parsed JSON (indentation and key order are free), so the writer
-// cannot drift either: what one hook writes, another hook of the same format version, older or newer, must read.
-TEST(StateSerialization, WritesTheVersion1GoldenFormat) {
-  const auto written = nlohmann::json::parse(serialize_state(golden_v1_state()));
-  const auto golden = nlohmann::json::parse(golden_file("state-v1.json"));
+// The reader against files it did not write: a renamed key, a unit change (s vs ms) or a dropped field fails here.
+// Format 1 (written by hooks before pending restarts kept their rule name) still loads.
+TEST(StateSerialization, LoadsTheVersion1GoldenFile) { expect_loads("state-v1.json", golden_v1_state()); }
+TEST(StateSerialization, LoadsTheVersion2GoldenFile) { expect_loads("state-v2.json", golden_v2_state()); }
+
+// The writer against the current format's file, compared as parsed JSON (indentation and key order are free), so
+// the writer cannot drift either: what one hook writes, another hook of the same format version must read.
+TEST(StateSerialization, WritesTheVersion2GoldenFormat) {
+  const auto written = nlohmann::json::parse(serialize_state(golden_v2_state()));
+  const auto golden = nlohmann::json::parse(golden_file("state-v2.json"));
   EXPECT_EQ(written, golden) << "JSON patch from what is written to the golden file: "
                              << nlohmann::json::diff(written, golden).dump();
 }
@@ -121,7 +155,7 @@ TEST(StateSerialization, RoundTrips) {
 
 TEST(StateSerialization, CorruptOrForeignStateIsAnError) {
   EXPECT_FALSE(deserialize_state("{").ok());
-  EXPECT_FALSE(deserialize_state(R"({"version":2,"gateways":{},"dedupe":{}})").ok());
+  EXPECT_FALSE(deserialize_state(R"({"version":3,"gateways":{},"dedupe":{}})").ok());
   EXPECT_FALSE(deserialize_state(R"({"version":1,"gateways":{"x":{}},"dedupe":{}})").ok());
 }
 
