@@ -13,11 +13,11 @@ namespace openclaw::hook {
 
 using namespace std::chrono_literals;
 
-ActionResult Actions::run(const RuleConfig& rule, const GatewayConfig& gateway) {
+ActionResult Actions::run(const RuleConfig& rule, const GatewayConfig& gateway, std::stop_token stop) {
   switch (rule.action) {
     case ActionKind::kSystemctl: return systemctl_restart(rule, gateway);
     case ActionKind::kSignal: return send_signal(rule, gateway);
-    case ActionKind::kCommand: return run_command(rule, gateway);
+    case ActionKind::kCommand: return run_command(rule, gateway, stop);
   }
   return {};
 }
@@ -84,11 +84,12 @@ ActionResult Actions::send_signal(const RuleConfig& rule, const GatewayConfig& g
   return result;
 }
 
-ActionResult Actions::run_command(const RuleConfig& rule, const GatewayConfig& gateway) {
+ActionResult Actions::run_command(const RuleConfig& rule, const GatewayConfig& gateway, std::stop_token stop) {
   ActionResult result;
   // The gateway's name and unit come from the configuration; alert contents never reach the command.
   result.process = runner_.run(rule.command, rule.timeout,
-                               {"OPENCLAW_GATEWAY_NAME=" + gateway.name, "OPENCLAW_GATEWAY_UNIT=" + gateway.unit});
+                               {"OPENCLAW_GATEWAY_NAME=" + gateway.name, "OPENCLAW_GATEWAY_UNIT=" + gateway.unit},
+                               stop);
   result.ok = result.process.ok();
   result.detail = result.process.timed_out
                       ? fmt::format("{} did not finish within {} ms (killed)", rule.command.front(), rule.timeout.count())

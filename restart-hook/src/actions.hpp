@@ -20,7 +20,7 @@ struct ActionResult {
 class Actions {
  public:
   explicit Actions(ProcessRunner& runner) : runner_(runner) {}
-  ActionResult run(const RuleConfig& rule, const GatewayConfig& gateway);
+  ActionResult run(const RuleConfig& rule, const GatewayConfig& gateway, std::stop_token stop = {});
   // The unit's MainPID from the user manager; nullopt when unknown or 0 (not running).
   std::optional<int> main_pid(const std::string& unit);
   // The unit's state as the policy reads it; nullopt when the user manager could not be asked.
@@ -29,7 +29,7 @@ class Actions {
  private:
   ActionResult systemctl_restart(const RuleConfig& rule, const GatewayConfig& gateway);
   ActionResult send_signal(const RuleConfig& rule, const GatewayConfig& gateway);
-  ActionResult run_command(const RuleConfig& rule, const GatewayConfig& gateway);
+  ActionResult run_command(const RuleConfig& rule, const GatewayConfig& gateway, std::stop_token stop);
   ProcessRunner& runner_;
 };
 

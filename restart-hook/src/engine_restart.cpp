@@ -55,7 +55,8 @@ Engine::Outcome Engine::attempt(const GatewayConfig& gw, const RuleConfig& rule,
   const std::optional<int> pid_before =
       rule.action == ActionKind::kCommand ? std::nullopt : actions_.main_pid(gw.unit);
   spdlog::info("gateway {}: restarting ({} via {}, attempt {})", gw.name, rule.name, to_string(rule.action), number);
-  const ActionResult action = actions_.run(rule, gw);
+  const ActionResult action = actions_.run(rule, gw, stop);
+  if (action.process.interrupted) return Outcome::kInterrupted;
   VerifyResult verified;
   verified.main_pid_before = pid_before;
   if (action.ok) verified = verifier_.verify(gw, rule.action, pid_before, config_.policy.verify_timeout, stop);

@@ -60,7 +60,7 @@ int decode_status(int status) {
 }  // namespace
 
 ProcessResult ForkExecRunner::run(const std::vector<std::string>& args, std::chrono::milliseconds timeout,
-                                  const std::vector<std::string>& extra_env) {
+                                  const std::vector<std::string>& extra_env, std::stop_token stop) {
   ProcessResult result;
   if (args.empty()) return result;
   const auto started = Clock::now();
@@ -96,6 +96,10 @@ ProcessResult ForkExecRunner::run(const std::vector<std::string>& args, std::chr
   bool eof = false;
   char buffer[4096];
   while (!exited || !eof) {
+    if (!exited && stop.stop_requested()) {
+      result.interrupted = true;
+      break;
+    }
     if (!exited && Clock::now() >= deadline) {
       ::kill(-pid, SIGKILL);  // the whole group: systemctl's helpers, a command's children
       result.timed_out = true;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@ namespace openclaw::hook {
 struct ProcessResult {
   int exit_code = -1;        // 128+N when killed by signal N; 127 when not executable; -1 when it never ran
   bool timed_out = false;    // killed (with its process group) at the timeout
+  bool interrupted = false;  // the caller stopped waiting (the hook is stopping); the process was left running
   std::string output;        // stdout and stderr interleaved, at most kMaxOutput bytes
   std::chrono::milliseconds duration{0};
   bool ok() const { return exit_code == 0 && !timed_out; }
@@ -18,9 +20,11 @@ struct ProcessResult {
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
-  // argv[0] without a slash is looked up in PATH. `extra_env` ("KEY=VALUE") is added to the environment.
+  // argv[0] without a slash is looked up in PATH. `extra_env` ("KEY=VALUE") is added to the environment. A stop
+  // request ends the wait (result.interrupted) without killing the process: half a restart command is worse
+  // than a whole one, and the hook's unit stops what is left in its cgroup.
   virtual ProcessResult run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                            const std::vector<std::string>& extra_env) = 0;
+                            const std::vector<std::string>& extra_env, std::stop_token stop = {}) = 0;
 };
 
 // fork/exec, never a shell: argv goes to execve as given. The child gets its own process group (killed whole
@@ -29,7 +33,7 @@ class ForkExecRunner final : public ProcessRunner {
  public:
   static constexpr std::size_t kMaxOutput = 64 * 1024;
   ProcessResult run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                    const std::vector<std::string>& extra_env) override;
+                    const std::vector<std::string>& extra_env, std::stop_token stop = {}) override;
 };
 
 }  // namespace openclaw::hook

@@ -20,7 +20,7 @@ using openclaw::testing::TempDir;
 
 namespace {
 
-using openclaw::exporter::families::value_of;
+using openclaw::testing::families::value_of;
 
 class FakeSource final : public Source {
  public:

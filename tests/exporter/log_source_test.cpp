@@ -33,7 +33,7 @@ void append(const std::string& path, const std::string& text) {
   if (!out.flush()) throw std::runtime_error("cannot append to " + path);
 }
 
-using openclaw::exporter::families::value_of;
+using openclaw::testing::families::value_of;
 
 GatewayTarget target(const std::string& log_dir) {
   GatewayTarget t{"gw", "", "/nonexistent/pid", "", "http://127.0.0.1:1"};

@@ -88,6 +88,7 @@ TEST_F(BusyCommandTest, EveryFailureIsFailedNotIdle) {
   EXPECT_EQ(check("echo 'not json'"), Busy::kFailed);
   EXPECT_EQ(check(R"(echo '{"counts":{"totalActive":"many"}}')"), Busy::kFailed);
   EXPECT_EQ(check(R"(echo '{"counts":[1,2]}')"), Busy::kFailed);
+  config.command_timeout = std::chrono::milliseconds(300);
   EXPECT_EQ(check("sleep 10"), Busy::kFailed);  // killed at command_timeout
 }
 

@@ -16,7 +16,7 @@ namespace openclaw::hook::testing {
 class FakeRunner final : public ProcessRunner {
  public:
   ProcessResult run(const std::vector<std::string>& argv, std::chrono::milliseconds /*timeout*/,
-                    const std::vector<std::string>& extra_env) override {
+                    const std::vector<std::string>& extra_env, std::stop_token /*stop*/ = {}) override {
     std::lock_guard lock(mutex_);
     ProcessResult result;
     result.exit_code = 0;

@@ -10,6 +10,7 @@
 
 #include "engine.hpp"
 #include "fakes.hpp"
+#include "families.hpp"
 #include "hook_server.hpp"
 #include "hook_test_util.hpp"
 #include "test_support.hpp"
@@ -52,6 +53,9 @@ class HookHttpTest : public ::testing::Test {
   void wait_idle() { ASSERT_TRUE(t::wait_until([&] { return engine->idle(); }, 10s)); }
   std::size_t restarts() const { return runner.calls().size(); }
   std::string metric_text() const { return MetricsHandler({metrics->registry()}).render(); }
+  std::optional<double> metric(const std::string& name, const std::map<std::string, std::string>& labels) const {
+    return openclaw::testing::families::value_of(metrics->registry()->Collect(), name, labels);
+  }
 
   static constexpr const char* kBearer = "Authorization: Bearer s3cret-token";
   t::TempDir dir;

@@ -198,6 +198,46 @@ TEST_F(HookHttpTest, PendingScheduledRestartRunsWhenTheWindowOpens) {
   EXPECT_NE(t::read_file(dir.file("state/audit.log")).find(R"("urgency":"scheduled")"), std::string::npos);
 }
 
+std::string uptime_alert(const std::string& status) {
+  return R"({"alerts":[{"status":")" + status +
+         R"(","labels":{"alertname":"OpenClawGatewayUptimeHigh","gateway":"default"},)"
+         R"("startsAt":"2026-03-10T09:00:00Z","fingerprint":"up1"}]})";
+}
+
+// The pending restart is a gauge valued at the earliest time it may run (what the notice rule reads), and the
+// alert's resolution cancels it: a gateway restarted by hand meanwhile is not restarted again in the window.
+TEST_F(HookHttpTest, APendingRestartIsAGaugeAndItsResolutionCancelsIt) {
+  ASSERT_EQ(post(uptime_alert("firing")).status, 200);
+  const double noon = static_cast<double>(to_unix_ms(testing::utc("2026-03-10T12:00:00Z"))) / 1000.0;
+  EXPECT_EQ(metric("openclaw_restart_hook_pending_restart", {{"gateway", "default"}}), noon)
+      << metric_text();
+  EXPECT_EQ(metric("openclaw_restart_hook_notice_lead_seconds", {}), 0.0);
+  const auto resolved = post(uptime_alert("resolved"));
+  EXPECT_EQ(nlohmann::json::parse(resolved.body)["decisions"][0]["reason"], "resolved_cancelled");
+  EXPECT_EQ(metric_text().find("openclaw_restart_hook_pending_restart{"), std::string::npos);
+  clock.set(testing::utc("2026-03-10T12:00:01Z"));
+  std::this_thread::sleep_for(200ms);  // several ticks of the worker (50 ms)
+  EXPECT_EQ(restarts(), 0U);
+}
+
+// confirm: unhealthy — the hook asks the gateway itself before acting on "down".
+TEST_F(HookHttpTest, ConfirmUnhealthyDeclinesWhileTheGatewayAnswers) {
+  server.reset();
+  engine.reset();
+  start();
+  config->rules[0].confirm = Confirm::kUnhealthy;
+  health.healthy_ = true;
+  const auto declined = post(fixture("am025-firing.json"));
+  EXPECT_EQ(nlohmann::json::parse(declined.body)["decisions"][0]["reason"], "confirmed_healthy");
+  EXPECT_EQ(restarts(), 0U);
+  EXPECT_EQ(metric("openclaw_restart_hook_decisions_total",
+                            {{"gateway", "default"}, {"decision", "none"}, {"reason", "confirmed_healthy"}}),
+            1.0);
+  health.healthy_ = false;  // the next delivery of the same alert asks again
+  const auto acted = post(fixture("am025-firing.json"));
+  EXPECT_EQ(nlohmann::json::parse(acted.body)["decisions"][0]["reason"], "executed");
+}
+
 TEST_F(HookHttpTest, StatusPageDecisionsHealthzAndMetricsEndpoints) {
   ASSERT_EQ(post(fixture("am025-resolved.json")).status, 200);
   EXPECT_EQ(t::http_get(base + "/healthz").status, 200);  // open without credentials

@@ -66,12 +66,42 @@ TEST_F(HookProcessTest, KillNineDuringARestartKeepsCooldownDedupeAndTheAuditTrai
     ASSERT_TRUE(hook.wait_exit(5s).has_value());
   }
   auto hook = start_hook(port);
-  EXPECT_FALSE(state()["gateways"]["default"]["in_progress"].get<bool>());
+  // The interrupted restart is not forgotten: the new hook verifies the gateway, then the restart is finished.
+  ASSERT_TRUE(t::wait_until([&] { return !state()["gateways"]["default"]["in_progress"].get<bool>(); }, 10s))
+      << hook.log();
   EXPECT_EQ(reason(post(port, alert("first"))), "duplicate");
   EXPECT_EQ(reason(post(port, alert("second"))), "cooldown");
   const std::string audit = t::read_file(dir.file("state/audit.log"));
   EXPECT_NE(audit.find(R"("event":"interrupted")"), std::string::npos);
+  EXPECT_NE(audit.find(R"("attempt":"resumed")"), std::string::npos) << audit;
+  EXPECT_EQ(audit.find(R"("event":"gave_up")"), std::string::npos);
   EXPECT_NE(audit.find(R"("reason":"cooldown")"), std::string::npos);
+}
+
+// SIGTERM (systemctl stop, a package upgrade) during a restart: the hook exits promptly, records neither a failed
+// attempt nor "gave up", and leaves the restart in progress for its next start, which verifies the gateway.
+TEST_F(HookProcessTest, SigtermDuringARestartIsNeitherAFailureNorForgotten) {
+  const int port = t::free_tcp_port();
+  write_config(port, "30");
+  {
+    auto hook = start_hook(port);
+    ASSERT_EQ(reason(post(port, alert("first"))), "executed");
+    ASSERT_TRUE(t::wait_until([&] { return hook.log().find("restarting") != std::string::npos; }, 5s)) << hook.log();
+    hook.signal(SIGTERM);
+    const auto status = hook.wait_exit(10s);
+    ASSERT_TRUE(status.has_value()) << hook.log();
+  }
+  std::string audit = t::read_file(dir.file("state/audit.log"));
+  EXPECT_EQ(audit.find(R"("event":"gave_up")"), std::string::npos) << audit;
+  EXPECT_EQ(audit.find(R"("result":"failed")"), std::string::npos) << audit;
+  EXPECT_NE(audit.find(R"("event":"interrupted")"), std::string::npos) << audit;
+  EXPECT_TRUE(state()["gateways"]["default"]["in_progress"].get<bool>());
+  auto hook = start_hook(port);
+  ASSERT_TRUE(t::wait_until([&] { return !state()["gateways"]["default"]["in_progress"].get<bool>(); }, 10s))
+      << hook.log();
+  audit = t::read_file(dir.file("state/audit.log"));
+  EXPECT_NE(audit.find(R"("attempt":"resumed","detail":"verified after the hook restarted during the restart")"),
+            std::string::npos) << audit;
 }
 
 TEST_F(HookProcessTest, KillNineAfterARestartStillHonoursTheCooldown) {

@@ -1,5 +1,5 @@
 #pragma once
-// Reading collected metric families in the exporter's in-process tests.
+// Reading collected metric families in in-process tests (the exporter's and the hook's registries).
 #include <prometheus/metric_family.h>
 
 #include <map>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace openclaw::exporter::families {
+namespace openclaw::testing::families {
 
 // The value of the first sample of `name` whose labels include all of `labels`; nullopt when there is none.
 inline std::optional<double> value_of(const std::vector<prometheus::MetricFamily>& families, const std::string& name,
@@ -28,4 +28,4 @@ inline std::optional<double> value_of(const std::vector<prometheus::MetricFamily
   return std::nullopt;
 }
 
-}  // namespace openclaw::exporter::families
+}  // namespace openclaw::testing::families
