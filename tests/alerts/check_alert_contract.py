@@ -3,7 +3,7 @@
 
     check_alert_contract.py RULES.yml ALERTMANAGER.yml RUNBOOK_DIR
 
-- every alert has `severity`; restart alerts carry action="restart" and urgency immediate|scheduled; the alerts that
+- every alert has `severity` (critical, warning, or info for a notice that never carries `action`); restart alerts carry action="restart" and urgency immediate|scheduled; the alerts that
   page about the remediation itself (RestartFailed, RestartLoop) or about what a restart cannot fix or must not touch
   (ExporterBlind, ConfigError, Crashed, StuckSessions) never carry `action`;
 - runbook_url ends in /<AlertName>.md and docs/runbooks/<AlertName>.md exists; no runbook without an alert;
@@ -71,8 +71,10 @@ def main(rules_path, am_path, runbook_dir):
         bad(f"required alert {name} is missing")
     for name, a in sorted(alerts.items()):
         labels = a["labels"]
-        if labels.get("severity") not in ("critical", "warning"):
-            bad(f"{name}: severity must be critical or warning, got {labels.get('severity')!r}")
+        if labels.get("severity") not in ("critical", "warning", "info"):
+            bad(f"{name}: severity must be critical, warning or info, got {labels.get('severity')!r}")
+        if labels.get("severity") == "info" and "action" in labels:
+            bad(f"{name}: an info alert tells people; it never carries action")
         if "action" in labels:
             if labels["action"] != "restart" or labels.get("urgency") not in ("immediate", "scheduled"):
                 bad(f"{name}: action must be restart with urgency immediate|scheduled, got {labels}")

@@ -50,8 +50,10 @@ bad_routing() {  # REASON SED-ERE
 }
 alert_contract_negative_cases() {
   bad_rules 'required alert OpenClawRestartHookDown is missing' 's/alert: OpenClawRestartHookDown$/alert: OpenClawHookDown/'
-  bad_rules 'OpenClawGatewayEventLoopLag: severity must be critical or warning' \
-    '/alert: OpenClawGatewayEventLoopLag$/,/annotations:/s/severity: warning/severity: info/'
+  bad_rules 'OpenClawGatewayEventLoopLag: severity must be critical, warning or info' \
+    '/alert: OpenClawGatewayEventLoopLag$/,/annotations:/s/severity: warning/severity: page/'
+  bad_rules 'OpenClawGatewayUptimeHigh: an info alert tells people; it never carries action' \
+    '/alert: OpenClawGatewayUptimeHigh$/,/annotations:/s/severity: warning/severity: info/'
   bad_rules 'OpenClawGatewayUptimeHigh: action must be restart with urgency immediate|scheduled' \
     '/alert: OpenClawGatewayUptimeHigh$/,/annotations:/s/urgency: scheduled/urgency: someday/'
   bad_rules 'OpenClawGatewayDown: urgency without action' '/alert: OpenClawGatewayDown$/,/annotations:/{/action: restart/d}'

@@ -99,7 +99,13 @@ void check_promql_coverage(Stack& s) {
   const std::map<std::string, std::string> input_not_in_e2e = {
       {"OpenClawGatewayConfigError", "a gateway exiting 78 (lifecycle.test.yml)"},
       {"OpenClawGatewayStuckSessions", "the real gateway's stuck-session log lines (lifecycle.test.yml)"},
-      {"OpenClawGatewayMemoryPressure", "the real gateway's memory-pressure log lines (memory.test.yml)"}};
+      {"OpenClawGatewayMemoryPressure", "the real gateway's memory-pressure log lines (memory.test.yml)"},
+      {"OpenClawGatewayRestartRefused", "an operator's stop, exit 78 or a confirmed-healthy gateway (remediation.test.yml)"}};
+  // Series that exist only while a condition the e2e scenarios never create holds: no scheduled restart is pending
+  // in any scenario (uptime_max_seconds is 1 h there). Proven with promtool and the hook's in-process tests only.
+  const std::map<std::string, std::string> series_absent_in_e2e = {
+      {"OpenClawGatewayRestartScheduled",
+       "a pending scheduled restart (remediation.test.yml; HookHttpTest.APendingRestartIsAGaugeAndItsResolutionCancelsIt)"}};
   const std::string scaled_dir = s.dir().file("alerts-scaled");
   const auto rendered = run_command({"python3", source_dir() + "/alerts/generate.py", "--set", "uptime_max_seconds=1",
                                      "--set", "memory_leak_lookback=30s", "--set", "memory_leak_horizon_seconds=1000000",
@@ -142,6 +148,10 @@ void check_promql_coverage(Stack& s) {
       }
     }
     for (const auto& alert : no_data_in_production) {
+      if (const auto absent = series_absent_in_e2e.find(alert); absent != series_absent_in_e2e.end()) {
+        report.push_back("rules  " + alert + ": not checked here: needs " + absent->second);
+        continue;
+      }
       if (const auto input = input_not_in_e2e.find(alert); input != input_not_in_e2e.end()) {
         const std::string expr = production_expr(alert);
         std::set<std::string> names;
