@@ -50,9 +50,22 @@ done
 install -d -m 0755 "$prefix/share/doc/openclaw"
 install -m 0644 "$repo/docs/deploy.md" "$repo/docs/alerts.md" "$prefix/share/doc/openclaw/"
 
+# The busy check runs openclaw's CLI with the node binary and entry script of the gateway's own unit (ExecStart:
+# node --max-old-space-size=N <entry> gateway …), so it is the same openclaw as the gateway's.
+gateway_unit=${OPENCLAW_GATEWAY_UNIT:-openclaw-gateway.service}
+exec_start=$(systemctl --user show -p ExecStart --value "$gateway_unit" 2>/dev/null || true)
+node_bin=$(sed -n 's/.*path=\([^ ;]*\).*/\1/p' <<<"$exec_start" | head -n1)
+entry=$(sed -n 's/.*argv\[\]=\([^;]*\);.*/\1/p' <<<"$exec_start" | tr ' ' '\n' | grep -E '\.(mjs|cjs|js)$' | head -n1 || true)
+if [[ -z $node_bin || -z $entry ]]; then
+  echo "install.sh: could not read node and openclaw's entry from $gateway_unit's ExecStart;" \
+       "check policy.busy.command in $config_dir/config.yml" >&2
+fi
+
 if [[ ! -e $config_dir/config.yml ]]; then
   sed -e "s|^state_dir: [^ ]*|state_dir: $state_dir|" \
       -e "s|/etc/openclaw-restart-hook/token|$token_file|" \
+      -e "${node_bin:+s|\[/usr/bin/node, |[$node_bin, |}" \
+      -e "${entry:+s|/usr/lib/node_modules/openclaw/openclaw.mjs|$entry|}" \
       "$repo/deploy/openclaw-restart-hook.yml" >"$config_dir/config.yml"
   chmod 0600 "$config_dir/config.yml"
   echo "install.sh: wrote $config_dir/config.yml (edit gateways/match for your gateways)"
