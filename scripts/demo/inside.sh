@@ -107,9 +107,15 @@ policy:
   window: 10m
   verify_timeout: 30s
   retry_backoff: 5s
+  notice_lead: 30s            # a scheduled restart is announced 30 s ahead (OpenClawGatewayRestartScheduled)
   low_traffic_windows:
     - {start: "00:00", end: "24:00", location: UTC}
 rules:
+  - name: down                # the hook checks the gateway itself before acting on "down"
+    match: {alertname: OpenClawGatewayDown, action: restart}
+    action: systemctl
+    urgency: immediate
+    confirm: unhealthy
   - match: {action: restart, urgency: immediate}
     action: systemctl
     urgency: immediate

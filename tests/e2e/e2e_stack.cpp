@@ -157,6 +157,11 @@ void Stack::start_hook(const HookPolicy& policy, bool fresh_state, bool dry_run)
          << "    - {start: \"00:00\", end: \"24:00\", location: UTC}\n"
          // The rules of deploy/openclaw-restart-hook.yml: exactly what the shipped rules label as restart alerts.
          << "rules:\n"
+         << "  - name: down\n"
+         << "    match: {alertname: OpenClawGatewayDown, action: restart}\n"
+         << "    action: systemctl\n"
+         << "    urgency: immediate\n"
+         << "    confirm: unhealthy\n"
          << "  - match: {action: restart, urgency: immediate}\n"
          << "    action: systemctl\n"
          << "    urgency: immediate\n"
