@@ -1,23 +1,19 @@
 #include "actions.hpp"
 
 #include <fmt/format.h>
-#include <signal.h>
 
-#include <cerrno>
 #include <charconv>
-#include <cstring>
 
 namespace openclaw::hook {
 
 using namespace std::chrono_literals;
 
 ActionResult Actions::run(const RuleConfig& rule, const GatewayConfig& gateway) {
-  switch (rule.action) {
-    case ActionKind::kSystemctl: return systemctl_restart(rule, gateway);
-    case ActionKind::kSignal: return send_signal(rule, gateway);
-    case ActionKind::kCommand: return run_command(rule, gateway);
-  }
-  return {};
+  if (rule.action == ActionKind::kCommand) return run_command(rule, gateway);
+  ActionResult result;
+  result.detail = fmt::format("action {} goes through the user manager (RestartRun), not a process",
+                              to_string(rule.action));
+  return result;
 }
 
 std::optional<int> Actions::main_pid(const std::string& unit) {
@@ -31,42 +27,15 @@ std::optional<int> Actions::main_pid(const std::string& unit) {
   return pid;
 }
 
-ActionResult Actions::systemctl_restart(const RuleConfig& rule, const GatewayConfig& gateway) {
-  ActionResult result;
-  result.process = runner_.run({"systemctl", "--user", "restart", gateway.unit}, rule.timeout, {});
-  result.ok = result.process.ok();
-  result.detail = result.process.timed_out
-                      ? fmt::format("systemctl --user restart {} did not finish within {} ms (killed; the job may "
-                                    "still be running in the manager)",
-                                    gateway.unit, rule.timeout.count())
-                      : fmt::format("systemctl --user restart {} exited {}", gateway.unit, result.process.exit_code);
-  return result;
-}
-
-ActionResult Actions::send_signal(const RuleConfig& rule, const GatewayConfig& gateway) {
-  ActionResult result;
-  const auto pid = main_pid(gateway.unit);
-  if (!pid) {
-    result.detail = fmt::format("{} has no main PID (not running?)", gateway.unit);
-    return result;
-  }
-  if (::kill(*pid, rule.signal) != 0) {
-    result.detail = fmt::format("kill({}, {}): {}", *pid, ::strsignal(rule.signal), std::strerror(errno));
-    return result;
-  }
-  result.ok = true;
-  result.detail = fmt::format("sent signal {} to MainPID {} of {}", rule.signal, *pid, gateway.unit);
-  return result;
-}
-
 ActionResult Actions::run_command(const RuleConfig& rule, const GatewayConfig& gateway) {
   ActionResult result;
   // The gateway's name and unit come from the configuration; alert contents never reach the command.
-  result.process = runner_.run(rule.command, rule.timeout,
+  const auto timeout = rule.timeout.value_or(kDefaultCommandTimeout);
+  result.process = runner_.run(rule.command, timeout,
                                {"OPENCLAW_GATEWAY_NAME=" + gateway.name, "OPENCLAW_GATEWAY_UNIT=" + gateway.unit});
   result.ok = result.process.ok();
   result.detail = result.process.timed_out
-                      ? fmt::format("{} did not finish within {} ms (killed)", rule.command.front(), rule.timeout.count())
+                      ? fmt::format("{} did not finish within {} ms (killed)", rule.command.front(), timeout.count())
                       : fmt::format("{} exited {}", rule.command.front(), result.process.exit_code);
   return result;
 }

@@ -11,11 +11,11 @@ namespace openclaw::hook {
 struct ActionResult {
   bool ok = false;
   std::string detail;        // what was done, or why it failed
-  ProcessResult process;     // systemctl's or the command's run (empty for a signal)
+  ProcessResult process;     // the command's run
 };
 
-// Runs a rule's action for a gateway. Only configuration reaches argv (the unit, the command); alert labels
-// never do.
+// Runs a rule's `command` action for a gateway (systemctl and signal go through RestartRun and the user manager).
+// Only configuration reaches argv and the environment; alert labels never do.
 class Actions {
  public:
   explicit Actions(ProcessRunner& runner) : runner_(runner) {}
@@ -24,8 +24,6 @@ class Actions {
   std::optional<int> main_pid(const std::string& unit);
 
  private:
-  ActionResult systemctl_restart(const RuleConfig& rule, const GatewayConfig& gateway);
-  ActionResult send_signal(const RuleConfig& rule, const GatewayConfig& gateway);
   ActionResult run_command(const RuleConfig& rule, const GatewayConfig& gateway);
   ProcessRunner& runner_;
 };

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "engine.hpp"
+#include "restart_run.hpp"
 
 namespace openclaw::hook {
 namespace {
@@ -44,42 +45,89 @@ void Engine::execute(const std::string& name, const RestartJob& job, std::stop_t
   finish(name, success);
 }
 
+namespace {
+
+json optional_seconds(std::optional<std::chrono::milliseconds> d) {
+  return d ? json(static_cast<double>(d->count()) / 1000.0) : json(nullptr);
+}
+
+// systemctl and signal: through the user manager, following drain, new process and health (restart_run.hpp).
+RestartOutcome restart_through_manager(UnitControl& units, HealthChecker& health, std::chrono::milliseconds poll,
+                                       const GatewayConfig& gw, const RuleConfig& rule,
+                                       std::chrono::milliseconds verify_timeout, const std::stop_token& stop) {
+  RestartRequest request;
+  request.unit = gw.unit;
+  request.health_url = gw.health_url;
+  request.action = rule.action;
+  request.signal = rule.signal;
+  request.timeout = rule.timeout;
+  request.verify_timeout = verify_timeout;
+  return RestartRun(units, health, poll).run(request, stop);
+}
+
+}  // namespace
+
+// Returns false only for a failed attempt. An interrupted one (the hook is stopping) is not a failure: the manager
+// finishes the restart by itself, and nothing must retry it or give up on it.
 bool Engine::attempt(const GatewayConfig& gw, const RuleConfig& rule, int number, std::stop_token stop) {
   const auto started = SteadyClock::now();
-  const std::optional<int> pid_before =
-      rule.action == ActionKind::kCommand ? std::nullopt : actions_.main_pid(gw.unit);
   spdlog::info("gateway {}: restarting ({} via {}, attempt {})", gw.name, rule.name, to_string(rule.action), number);
-  const ActionResult action = actions_.run(rule, gw);
-  VerifyResult verified;
-  verified.main_pid_before = pid_before;
-  if (action.ok) verified = verifier_.verify(gw, rule.action, pid_before, config_.policy.verify_timeout, stop);
-  const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
-  const bool success = action.ok && verified.healthy;
-  metrics_.restart(gw.name, to_string(rule.urgency), success, seconds);
-  metrics_.last_restart(gw.name, static_cast<double>(to_unix_ms(deps_.clock.now())) / 1000.0);
-  audit({{"event", "restart"},
-         {"gateway", gw.name},
-         {"rule", rule.name},
-         {"action", to_string(rule.action)},
-         {"urgency", to_string(rule.urgency)},
-         {"attempt", number},
-         {"result", success ? "success" : "failed"},
-         {"detail", action.detail},
-         {"exit_code", action.process.exit_code},
-         {"output", action.process.output},
-         {"duration_seconds", seconds},
-         {"healthy", verified.healthy},
-         {"time_to_healthy_seconds", verified.healthy ? json(static_cast<double>(verified.time_to_healthy.count()) /
-                                                             1000.0)
-                                                      : json(nullptr)},
-         {"main_pid_before", optional_pid(verified.main_pid_before)},
-         {"main_pid_after", optional_pid(verified.main_pid_after)},
-         {"main_pid_changed", verified.main_pid_changed()}},
-        true);
-  if (!success) {
-    spdlog::warn("gateway {}: attempt {} failed: {}{}", gw.name, number, action.detail,
-                 action.ok ? " (not healthy within verify_timeout)" : "");
+  json record = {{"event", "restart"},        {"gateway", gw.name},
+                 {"rule", rule.name},         {"action", to_string(rule.action)},
+                 {"urgency", to_string(rule.urgency)}, {"attempt", number}};
+  bool success = false;
+  bool interrupted = false;
+  std::string detail;
+  if (rule.action == ActionKind::kCommand) {
+    const ActionResult action = actions_.run(rule, gw);
+    VerifyResult verified;
+    if (action.ok) verified = verifier_.verify(gw, rule.action, std::nullopt, config_.policy.verify_timeout, stop);
+    success = action.ok && verified.healthy;
+    detail = action.ok && !verified.healthy ? action.detail + " (not healthy within verify_timeout)" : action.detail;
+    record.update({{"exit_code", action.process.exit_code},
+                   {"output", action.process.output},
+                   {"healthy", verified.healthy},
+                   {"time_to_healthy_seconds",
+                    verified.healthy ? optional_seconds(verified.time_to_healthy) : json(nullptr)},
+                   {"main_pid_before", nullptr},
+                   {"main_pid_after", nullptr},
+                   {"main_pid_changed", false}});
+  } else {
+    const RestartOutcome out = restart_through_manager(deps_.units, deps_.health, options_.verify_poll_interval, gw,
+                                                       rule, config_.policy.verify_timeout, stop);
+    success = out.ok;
+    interrupted = out.interrupted;
+    detail = out.detail;
+    const bool changed = out.pid_before && out.pid_after && *out.pid_before != *out.pid_after;
+    record.update({{"job_result", out.job_result.empty() ? json(nullptr) : json(out.job_result)},
+                   {"healthy", out.ok},
+                   {"time_to_healthy_seconds", optional_seconds(out.phases.ready)},
+                   {"drain_seconds", optional_seconds(out.phases.drain)},
+                   {"start_seconds", optional_seconds(out.phases.start)},
+                   {"ready_seconds", optional_seconds(out.phases.ready)},
+                   {"downtime_seconds", optional_seconds(out.phases.downtime)},
+                   {"drain_cut_off", out.phases.drain_cut_off},
+                   {"deadline_seconds", optional_seconds(out.deadline)},
+                   {"deadline_from", out.deadline_derived ? "unit" : "rule"},
+                   {"main_pid_before", optional_pid(out.pid_before)},
+                   {"main_pid_after", optional_pid(out.pid_after)},
+                   {"main_pid_changed", changed}});
   }
+  const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
+  record.update({{"result", interrupted ? "interrupted" : success ? "success" : "failed"},
+                 {"interrupted", interrupted},
+                 {"detail", detail},
+                 {"duration_seconds", seconds}});
+  if (!interrupted) {
+    metrics_.restart(gw.name, to_string(rule.urgency), success, seconds);
+    metrics_.last_restart(gw.name, static_cast<double>(to_unix_ms(deps_.clock.now())) / 1000.0);
+  }
+  audit(std::move(record), true);
+  if (interrupted) {
+    spdlog::warn("gateway {}: attempt {} interrupted: {}", gw.name, number, detail);
+    return true;
+  }
+  if (!success) spdlog::warn("gateway {}: attempt {} failed: {}", gw.name, number, detail);
   return success;
 }
 
