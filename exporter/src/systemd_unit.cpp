@@ -1,8 +1,9 @@
 #include "systemd_unit.hpp"
 
+#include "user_manager_bus.hpp"
+
 #include <fmt/format.h>
 #include <systemd/sd-bus.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -25,18 +26,7 @@ struct BusError {
   BusError& operator=(BusError&&) = delete;
 };
 
-std::string describe(int rc, const sd_bus_error& error) {
-  if (sd_bus_error_is_set(&error) != 0 && error.message != nullptr) return error.message;
-  return std::strerror(-rc);
-}
-
-std::string default_address() {
-  const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
-  if (runtime_dir == nullptr || *runtime_dir == '\0') return {};
-  const std::string socket = std::string(runtime_dir) + "/systemd/private";
-  if (access(socket.c_str(), F_OK) != 0) return {};
-  return "unix:path=" + socket;
-}
+std::string describe(int rc, const sd_bus_error& error) { return describe_bus_error(rc, error.message); }
 
 struct MessageUnref {
   void operator()(sd_bus_message* m) const { sd_bus_message_unref(m); }
@@ -74,33 +64,15 @@ Status read_exec_start(sd_bus* bus, const char* path, std::vector<std::string>& 
 
 }  // namespace
 
-void SystemdUserManager::BusDeleter::operator()(sd_bus* bus) const { sd_bus_flush_close_unref(bus); }
-
 SystemdUserManager::SystemdUserManager(std::string address, std::chrono::milliseconds call_timeout)
     : address_(std::move(address)), call_timeout_(call_timeout) {}
 
 SystemdUserManager::~SystemdUserManager() = default;
 
 Status SystemdUserManager::connect() {
-  sd_bus* raw = nullptr;
-  int rc = 0;
-  // The private socket is re-detected at every connect: the manager may have started after us.
-  const std::string address = address_.empty() ? default_address() : address_;
-  if (address.empty()) {
-    rc = sd_bus_open_user(&raw);
-    if (rc < 0) return Status::failure(fmt::format("cannot open the user bus: {}", std::strerror(-rc)));
-  } else {
-    rc = sd_bus_new(&raw);
-    if (rc < 0) return Status::failure(fmt::format("sd_bus_new: {}", std::strerror(-rc)));
-    std::unique_ptr<sd_bus, BusDeleter> owner(raw);
-    // The private socket speaks D-Bus peer-to-peer: no bus daemon, so no Hello().
-    rc = sd_bus_set_address(raw, address.c_str());
-    if (rc >= 0) rc = sd_bus_start(raw);
-    if (rc < 0) return Status::failure(fmt::format("cannot connect to {}: {}", address, std::strerror(-rc)));
-    raw = owner.release();
-  }
-  sd_bus_set_method_call_timeout(raw, static_cast<std::uint64_t>(call_timeout_.count()) * 1000U);
-  bus_.reset(raw);
+  auto opened = open_user_manager_bus(address_, call_timeout_);
+  if (!opened) return Status::failure(opened.error());
+  bus_ = std::move(opened).value().bus;
   return Ok{};
 }
 

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "result.hpp"
+#include "user_manager_bus.hpp"
 
-struct sd_bus;
 
 namespace openclaw::exporter {
 
@@ -43,16 +43,13 @@ class SystemdUserManager {
   Result<UnitState> unit(const std::string& name);
 
  private:
-  struct BusDeleter {
-    void operator()(sd_bus* bus) const;
-  };
   Status connect();
   Result<UnitState> read_unit(const std::string& name);
 
   std::string address_;
   std::chrono::milliseconds call_timeout_;
   std::mutex mutex_;  // sd_bus connections are not thread-safe
-  std::unique_ptr<sd_bus, BusDeleter> bus_;
+  SdBusPtr bus_;
 };
 
 }  // namespace openclaw::exporter

@@ -16,6 +16,7 @@
 #include "engine.hpp"
 #include "hook_server.hpp"
 #include "logging.hpp"
+#include "sd_bus_unit_control.hpp"
 
 namespace openclaw::hook {
 namespace {
@@ -55,10 +56,11 @@ int serve(const CliOptions& options) {
   ForkExecRunner runner;
   CurlHealthChecker health;
   SystemBusyProbe busy(runner);
+  SdBusUnitControl units;  // connects at its first use: the hook starts even before the user manager
   std::vector<std::string> names;
   for (const auto& gw : config.gateways) names.push_back(gw.name);
   HookMetrics metrics(names);
-  Engine engine(config, EngineDeps{clock, runner, health, busy}, metrics, EngineOptions{.dry_run = options.dry_run});
+  Engine engine(config, EngineDeps{clock, runner, health, busy, units}, metrics, EngineOptions{.dry_run = options.dry_run});
   HookServer server(config, options.listen_address, engine, metrics, credentials);
   spdlog::info("openclaw-restart-hook {} listening on {} (port {}){}{}", kVersion, options.listen_address,
                server.port(), config.tls.enabled() ? " with TLS" : "", options.dry_run ? ", dry run" : "");

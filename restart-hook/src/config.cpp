@@ -123,7 +123,7 @@ RuleConfig read_rule(const Node& node, const std::string& path, std::size_t inde
   if (!rule.command.empty() && !rule.command.front().starts_with('/')) {
     throw ConfigError(path + ".command[0]", "expected an absolute path (no PATH lookup, no shell)");
   }
-  rule.timeout = yaml::duration(node, "timeout", path, rule.timeout, false);
+  if (node["timeout"]) rule.timeout = yaml::duration(node, "timeout", path, kDefaultCommandTimeout, false);
   const std::string confirm = yaml::string(node, "confirm", path, "none");
   if (confirm != "none" && confirm != "unhealthy") {
     throw ConfigError(path + ".confirm", fmt::format("expected none or unhealthy, got \"{}\"", confirm));

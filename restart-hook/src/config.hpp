@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -51,9 +52,13 @@ struct RuleConfig {
   Urgency urgency = Urgency::kImmediate;
   int signal = 12;                    // SIGUSR2: the gateway's graceful restart
   std::vector<std::string> command;   // argv for action: command
-  milliseconds timeout{90'000};       // for the action itself (systemctl, command)
+  // How long the action may take. Unset: systemctl and signal derive it from the unit's TimeoutStopUSec and
+  // TimeoutStartUSec (restart_deadline.hpp); a command gets kDefaultCommandTimeout.
+  std::optional<milliseconds> timeout;
   Confirm confirm = Confirm::kNone;
 };
+
+inline constexpr milliseconds kDefaultCommandTimeout{90'000};
 
 // "Not during important work": before a scheduled restart. Each configured check is asked; busy when any says
 // so. A check that fails counts as busy (bounded by max_defer, which counts only time observed busy).

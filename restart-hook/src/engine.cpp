@@ -144,7 +144,13 @@ Status Engine::record(const std::vector<Decided>& decided, std::optional<PolicyS
 
 GatewayObservation Engine::observe(const GatewayConfig& gw, const ObservationWanted& wanted) {
   GatewayObservation seen;
-  if (wanted.unit) seen.unit = actions_.unit_view(gw.unit);
+  if (wanted.unit) {
+    if (const auto unit = deps_.units.status(gw.unit)) {
+      seen.unit = UnitView{unit->active_state, unit->result, unit->exec_main_code, unit->exec_main_status};
+    } else {
+      spdlog::warn("gateway {}: cannot read unit {} before acting: {}", gw.name, gw.unit, unit.error());
+    }
+  }
   if (wanted.health) seen.healthy = deps_.health.healthy(gw.health_url, kConfirmTimeout);
   if (wanted.busy) {
     seen.busy = deps_.busy.busy(gw, config_.policy.busy);

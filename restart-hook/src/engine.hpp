@@ -16,6 +16,7 @@
 #include "hook_metrics.hpp"
 #include "policy.hpp"
 #include "state_store.hpp"
+#include "unit_control.hpp"
 #include "verifier.hpp"
 #include "webhook.hpp"
 #include "worker.hpp"
@@ -28,6 +29,7 @@ struct EngineDeps {
   ProcessRunner& runner;
   HealthChecker& health;
   BusyProbe& busy;
+  UnitControl& units;  // the user manager: systemctl and signal actions
 };
 
 struct EngineOptions {

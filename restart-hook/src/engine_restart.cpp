@@ -5,6 +5,8 @@
 #include <thread>
 
 #include "engine.hpp"
+#include "restart_deadline.hpp"
+#include "restart_run.hpp"
 
 namespace openclaw::hook {
 namespace {
@@ -50,52 +52,107 @@ void Engine::execute(const std::string& name, const RestartJob& job, std::stop_t
   finish(name, outcome == Outcome::kSuccess);
 }
 
+namespace {
+
+json optional_seconds(std::optional<std::chrono::milliseconds> d) {
+  return d ? json(static_cast<double>(d->count()) / 1000.0) : json(nullptr);
+}
+
+// systemctl and signal: through the user manager, following drain, new process and health (restart_run.hpp).
+RestartOutcome restart_through_manager(UnitControl& units, HealthChecker& health, std::chrono::milliseconds poll,
+                                       const GatewayConfig& gw, const RuleConfig& rule,
+                                       std::chrono::milliseconds verify_timeout, const std::stop_token& stop) {
+  RestartRequest request;
+  request.unit = gw.unit;
+  request.health_url = gw.health_url;
+  request.action = rule.action;
+  request.signal = rule.signal;
+  request.timeout = rule.timeout;
+  request.verify_timeout = verify_timeout;
+  return RestartRun(units, health, poll).run(request, stop);
+}
+
+}  // namespace
+
+// An interrupted attempt (the hook is stopping) is not a failure: the manager finishes the restart by itself, and
+// nothing must retry it or give up on it; the next hook verifies the gateway.
 Engine::Outcome Engine::attempt(const GatewayConfig& gw, const RuleConfig& rule, int number, std::stop_token stop) {
   const auto started = SteadyClock::now();
-  const std::optional<int> pid_before =
-      rule.action == ActionKind::kCommand ? std::nullopt : actions_.main_pid(gw.unit);
   spdlog::info("gateway {}: restarting ({} via {}, attempt {})", gw.name, rule.name, to_string(rule.action), number);
-  const ActionResult action = actions_.run(rule, gw, stop);
-  if (action.process.interrupted) return Outcome::kInterrupted;
-  VerifyResult verified;
-  verified.main_pid_before = pid_before;
-  if (action.ok) verified = verifier_.verify(gw, rule.action, pid_before, config_.policy.verify_timeout, stop);
-  const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
-  const bool success = action.ok && verified.healthy;
-  if (!success && stop.stop_requested()) return Outcome::kInterrupted;
-  metrics_.restart(gw.name, to_string(rule.urgency), success, seconds);
-  metrics_.last_restart(gw.name, static_cast<double>(to_unix_ms(deps_.clock.now())) / 1000.0);
-  audit({{"event", "restart"},
-         {"gateway", gw.name},
-         {"rule", rule.name},
-         {"action", to_string(rule.action)},
-         {"urgency", to_string(rule.urgency)},
-         {"attempt", number},
-         {"result", success ? "success" : "failed"},
-         {"detail", action.detail},
-         {"exit_code", action.process.exit_code},
-         {"output", action.process.output},
-         {"duration_seconds", seconds},
-         {"healthy", verified.healthy},
-         {"time_to_healthy_seconds", verified.healthy ? json(static_cast<double>(verified.time_to_healthy.count()) /
-                                                             1000.0)
-                                                      : json(nullptr)},
-         {"main_pid_before", optional_pid(verified.main_pid_before)},
-         {"main_pid_after", optional_pid(verified.main_pid_after)},
-         {"main_pid_changed", verified.main_pid_changed()}},
-        true);
-  if (!success) {
-    spdlog::warn("gateway {}: attempt {} failed: {}{}", gw.name, number, action.detail,
-                 action.ok ? " (not healthy within verify_timeout)" : "");
+  json record = {{"event", "restart"},        {"gateway", gw.name},
+                 {"rule", rule.name},         {"action", to_string(rule.action)},
+                 {"urgency", to_string(rule.urgency)}, {"attempt", number}};
+  bool success = false;
+  bool interrupted = false;
+  std::string detail;
+  if (rule.action == ActionKind::kCommand) {
+    const ActionResult action = actions_.run(rule, gw, stop);
+    VerifyResult verified;
+    if (action.ok) verified = verifier_.verify(gw, rule.action, std::nullopt, config_.policy.verify_timeout, stop);
+    success = action.ok && verified.healthy;
+    interrupted = action.process.interrupted || (!success && stop.stop_requested());
+    detail = action.ok && !verified.healthy ? action.detail + " (not healthy within verify_timeout)" : action.detail;
+    record.update({{"exit_code", action.process.exit_code},
+                   {"output", action.process.output},
+                   {"healthy", verified.healthy},
+                   {"time_to_healthy_seconds",
+                    verified.healthy ? optional_seconds(verified.time_to_healthy) : json(nullptr)},
+                   {"main_pid_before", nullptr},
+                   {"main_pid_after", nullptr},
+                   {"main_pid_changed", false}});
+  } else {
+    const RestartOutcome out = restart_through_manager(deps_.units, deps_.health, options_.verify_poll_interval, gw,
+                                                       rule, config_.policy.verify_timeout, stop);
+    success = out.ok;
+    interrupted = out.interrupted;
+    detail = out.detail;
+    const bool changed = out.pid_before && out.pid_after && *out.pid_before != *out.pid_after;
+    record.update({{"job_result", out.job_result.empty() ? json(nullptr) : json(out.job_result)},
+                   {"healthy", out.ok},
+                   {"time_to_healthy_seconds", optional_seconds(out.phases.ready)},
+                   {"drain_seconds", optional_seconds(out.phases.drain)},
+                   {"start_seconds", optional_seconds(out.phases.start)},
+                   {"ready_seconds", optional_seconds(out.phases.ready)},
+                   {"downtime_seconds", optional_seconds(out.phases.downtime)},
+                   {"drain_cut_off", out.phases.drain_cut_off},
+                   {"deadline_seconds", optional_seconds(out.deadline)},
+                   {"deadline_from", out.deadline_derived ? "unit" : "rule"},
+                   {"main_pid_before", optional_pid(out.pid_before)},
+                   {"main_pid_after", optional_pid(out.pid_after)},
+                   {"main_pid_changed", changed}});
   }
+  const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
+  record.update({{"result", interrupted ? "interrupted" : success ? "success" : "failed"},
+                 {"interrupted", interrupted},
+                 {"detail", detail},
+                 {"duration_seconds", seconds}});
+  if (!interrupted) {
+    metrics_.restart(gw.name, to_string(rule.urgency), success, seconds);
+    metrics_.last_restart(gw.name, static_cast<double>(to_unix_ms(deps_.clock.now())) / 1000.0);
+  }
+  audit(std::move(record), true);
+  if (interrupted) {
+    spdlog::warn("gateway {}: attempt {} interrupted: {}", gw.name, number, detail);
+    return Outcome::kInterrupted;
+  }
+  if (!success) spdlog::warn("gateway {}: attempt {} failed: {}", gw.name, number, detail);
   return success ? Outcome::kSuccess : Outcome::kFailed;
 }
 
-// The previous hook stopped during this gateway's restart. Whatever the user manager did since, the question is
+// The previous hook stopped during this gateway's restart. The user manager may still be running the job (a drain
+// takes minutes): wait for the unit to have no job, within the deadline its timeouts allow, then the question is
 // the same as after an action: does the gateway become healthy within verify_timeout? Recorded like an attempt.
 Engine::Outcome Engine::resume(const GatewayConfig& gw, std::stop_token stop) {
   spdlog::info("gateway {}: verifying the restart the previous hook process did not finish", gw.name);
   const auto started = SteadyClock::now();
+  const auto first = deps_.units.status(gw.unit);
+  const auto job_deadline =
+      started + (first ? derive_restart_deadline(*first, ActionKind::kSystemctl, 0) : std::chrono::minutes(6));
+  std::string job = first && first->job_id != 0 ? first->job_type : "";
+  for (auto unit = first; unit && unit->job_id != 0 && SteadyClock::now() < job_deadline;
+       unit = deps_.units.status(gw.unit)) {
+    if (!sleep_unless_stopped(options_.verify_poll_interval, stop)) return Outcome::kInterrupted;
+  }
   const VerifyResult verified =
       verifier_.verify(gw, ActionKind::kCommand, std::nullopt, config_.policy.verify_timeout, stop);
   if (!verified.healthy && stop.stop_requested()) return Outcome::kInterrupted;
@@ -105,6 +162,7 @@ Engine::Outcome Engine::resume(const GatewayConfig& gw, std::stop_token stop) {
          {"attempt", "resumed"},
          {"result", verified.healthy ? "success" : "failed"},
          {"detail", "verified after the hook restarted during the restart"},
+         {"job_waited_for", job.empty() ? json(nullptr) : json(job)},
          {"duration_seconds", seconds},
          {"healthy", verified.healthy}},
         true);

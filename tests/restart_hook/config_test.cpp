@@ -52,7 +52,7 @@ TEST(Config, ExampleFromTheIssueParsesWithDefaults) {
   ASSERT_EQ(config.rules.size(), 2U);
   EXPECT_EQ(config.rules[0].name, "rule-0");
   EXPECT_EQ(config.rules[0].action, ActionKind::kSystemctl);
-  EXPECT_EQ(config.rules[0].timeout, 90s);
+  EXPECT_FALSE(config.rules[0].timeout.has_value());  // derived from the unit at restart time
   EXPECT_EQ(config.rules[1].urgency, Urgency::kScheduled);
   EXPECT_EQ(config.max_body_bytes, 1U << 20U);
   EXPECT_FALSE(config.auth.enabled());
@@ -147,7 +147,15 @@ TEST(Config, CommandActionNeedsAnAbsoluteArgv) {
   EXPECT_EQ(error_key(with(base, "action: systemctl\n    command: [/bin/true]")), "rules[0].command");
   const Config ok = parse_config(with(base, "action: command\n    command: [/usr/bin/pm2, restart, gw]\n    timeout: 5s"));
   EXPECT_EQ(ok.rules[0].command, (std::vector<std::string>{"/usr/bin/pm2", "restart", "gw"}));
-  EXPECT_EQ(ok.rules[0].timeout, 5s);
+  EXPECT_EQ(ok.rules[0].timeout, std::optional<milliseconds>(5s));
+}
+
+TEST(Config, RuleTimeoutIsOptionalAndNamedWhenWrong) {
+  const std::string base = "action: systemctl\n    urgency: immediate";
+  EXPECT_EQ(parse_config(with(base, "action: systemctl\n    timeout: 6m")).rules[0].timeout,
+            std::optional<milliseconds>(6min));
+  EXPECT_EQ(error_key(with(base, "action: systemctl\n    timeout: soon")), "rules[0].timeout");
+  EXPECT_EQ(error_key(with(base, "action: systemctl\n    timeout: 0s")), "rules[0].timeout");
 }
 
 TEST(Config, CrossChecks) {

@@ -97,9 +97,10 @@ TEST(StateDir, UnwritableAtStartIsAClearErrorNamingIt) {
   testing::FakeRunner runner;
   testing::FakeHealth health;
   testing::FakeBusy busy;
+  testing::FakeUnitControl units;
   HookMetrics metrics({"default"});
   try {
-    Engine engine(config, EngineDeps{clock, runner, health, busy}, metrics, EngineOptions{});
+    Engine engine(config, EngineDeps{clock, runner, health, busy, units}, metrics, EngineOptions{});
     FAIL() << "an engine whose state cannot be saved must not start";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find(dir.file("state")), std::string::npos) << e.what();

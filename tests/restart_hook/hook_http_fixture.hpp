@@ -38,7 +38,7 @@ class HookHttpTest : public ::testing::Test {
     if (!policy_override.empty()) yaml.replace(yaml.find("  verify_timeout: 60s"), std::string("  verify_timeout: 60s").size(), policy_override);
     config = std::make_unique<Config>(parse_config(yaml));
     metrics = std::make_unique<HookMetrics>(std::vector<std::string>{"default"});
-    engine = std::make_unique<Engine>(*config, EngineDeps{clock, runner, health, busy}, *metrics,
+    engine = std::make_unique<Engine>(*config, EngineDeps{clock, runner, health, busy, units}, *metrics,
                                       EngineOptions{.dry_run = false, .tick_interval = 50ms,
                                                     .verify_poll_interval = 10ms});
     server = std::make_unique<HookServer>(*config, "127.0.0.1:0", *engine, *metrics,
@@ -51,7 +51,7 @@ class HookHttpTest : public ::testing::Test {
     return t::http_request("POST", base + "/alerts", body, headers);
   }
   void wait_idle() { ASSERT_TRUE(t::wait_until([&] { return engine->idle(); }, 10s)); }
-  std::size_t restarts() const { return runner.calls().size(); }
+  std::size_t restarts() const { return units.calls().size() + runner.calls().size(); }
   std::string metric_text() const { return MetricsHandler({metrics->registry()}).render(); }
   std::optional<double> metric(const std::string& name, const std::map<std::string, std::string>& labels) const {
     return openclaw::testing::families::value_of(metrics->registry()->Collect(), name, labels);
@@ -63,6 +63,7 @@ class HookHttpTest : public ::testing::Test {
   testing::FakeRunner runner;
   testing::FakeHealth health;
   testing::FakeBusy busy;
+  testing::FakeUnitControl units;
   std::unique_ptr<Config> config;
   std::unique_ptr<HookMetrics> metrics;
   std::unique_ptr<Engine> engine;

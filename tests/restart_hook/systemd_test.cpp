@@ -5,6 +5,7 @@
 #include "engine.hpp"
 #include "fakes.hpp"
 #include "metrics_handler.hpp"
+#include "sd_bus_unit_control.hpp"
 #include "hook_test_util.hpp"
 #include "test_support.hpp"
 
@@ -39,7 +40,7 @@ class SystemdActionTest : public ::testing::Test {
     replace("action: systemctl\n    urgency: immediate", action_yaml + "\n    urgency: immediate");
     config = std::make_unique<Config>(parse_config(yaml));
     metrics = std::make_unique<HookMetrics>(std::vector<std::string>{"default"});
-    engine = std::make_unique<Engine>(*config, EngineDeps{clock, runner, health, busy}, *metrics,
+    engine = std::make_unique<Engine>(*config, EngineDeps{clock, runner, health, busy, units}, *metrics,
                                       EngineOptions{.dry_run = false, .tick_interval = 100ms,
                                                     .verify_poll_interval = 100ms});
   }
@@ -66,6 +67,7 @@ class SystemdActionTest : public ::testing::Test {
   ForkExecRunner runner;
   CurlHealthChecker health;
   testing::FakeBusy busy;
+  SdBusUnitControl units;
   std::unique_ptr<Config> config;
   std::unique_ptr<HookMetrics> metrics;
   std::unique_ptr<Engine> engine;
@@ -79,7 +81,7 @@ TEST_F(SystemdActionTest, SystemctlRestartGivesANewMainPidAndIsVerifiedHealthy) 
   const auto records = restart_records();
   ASSERT_EQ(records.size(), 1U);
   EXPECT_EQ(records[0]["result"], "success") << records[0].dump();
-  EXPECT_EQ(records[0]["exit_code"], 0);
+  EXPECT_EQ(records[0]["job_result"], "done");
   EXPECT_EQ(records[0]["main_pid_before"], before);
   EXPECT_TRUE(records[0]["main_pid_changed"].get<bool>());
   EXPECT_EQ(records[0]["main_pid_after"], manager.main_pid("openclaw-gateway.service"));
