@@ -113,10 +113,11 @@ int run(const FixtureOptions& options) {
 
   Fixture fixture(options);
   apply_start_options(fixture);  // the child first: it must inherit no socket
-  auto server = std::make_unique<GatewayServer>(fixture, options.port);
-  fixture.port = server->port();
+  // Before listening, so whoever sees the gateway answer also sees its budget in the state.
   const ShutdownBudget startup_budget = log_shutdown_budget(fixture, "startup");
   fixture.drain_budget_ms = startup_budget.drain.count();
+  auto server = std::make_unique<GatewayServer>(fixture, options.port);
+  fixture.port = server->port();
   fixture.write_state_file();
   std::printf("fixture: listening on 127.0.0.1:%d pid %d\n", server->port(), ::getpid());
   std::fflush(stdout);
