@@ -117,6 +117,15 @@ const std::map<std::string, Control, std::less<>>& controls() {
        [](Fixture& f, const nlohmann::json& body) {
          return f.sockets.add_close_wait(static_cast<int>(integer_field(body, "add", 0, 100000)));
        }},
+      {"work",
+       [](Fixture& f, const nlohmann::json& body) {
+         const auto ms = integer_field(body, "ms", 1, kHugeDelayMs);
+         const auto count = integer_field(body, "count", 1, 1000, 1);
+         // Admission is closed during a drain: the real gateway takes no new work then either.
+         if (f.behaviour.draining()) return std::string("draining: admission closed, no new work");
+         for (long long i = 0; i < count; ++i) f.work.start(std::chrono::milliseconds(ms));
+         return std::string{};
+       }},
       {"exit",
        [](Fixture& f, const nlohmann::json& body) {
          f.request_exit(static_cast<int>(integer_field(body, "code", 0, 255, 0)));

@@ -21,8 +21,11 @@ Fixture::Fixture(const FixtureOptions& fixture_options)
     : options(fixture_options),
       behaviour(fixture_options.ready_after, fixture_options.response_delay),
       memory(fixture_options.max_alloc_mib),
+      log(fixture_options.log_dir),
       supervised((env_set("INVOCATION_ID") || env_set("JOURNAL_STREAM") || env_set("OPENCLAW_SYSTEMD_UNIT")) &&
-                 !env_set("OPENCLAW_NO_RESPAWN")) {}
+                 !env_set("OPENCLAW_NO_RESPAWN")) {
+  work.start(fixture_options.active_work);
+}
 
 nlohmann::json Fixture::state(int requests_to_ignore) const {
   const int pairs = sockets.established_pairs();
@@ -58,6 +61,9 @@ nlohmann::json Fixture::state(int requests_to_ignore) const {
       {"supervised", supervised},
       {"restarts_in_process", restarts_in_process.load()},
       {"sigusr1_received", sigusr1_received.load()},
+      {"active_work", work.count()},
+      {"draining", behaviour.draining()},
+      {"drain_budget_ms", drain_budget_ms.load()},
   };
 }
 

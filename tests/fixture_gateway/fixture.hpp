@@ -6,10 +6,12 @@
 #include <optional>
 #include <string>
 
+#include "active_work.hpp"
 #include "child_worker.hpp"
 #include "fd_hog.hpp"
 #include "fixture_options.hpp"
 #include "gateway_behaviour.hpp"
+#include "gateway_log_writer.hpp"
 #include "memory_hog.hpp"
 #include "socket_hog.hpp"
 #include "thread_hog.hpp"
@@ -36,12 +38,15 @@ struct Fixture {
   ThreadHog threads;
   SocketHog sockets;
   ChildWorker child;
+  ActiveWork work;
+  GatewayLogWriter log;
   std::atomic<int> port{0};
   std::atomic<int> http_in_flight{0};
   std::atomic<int> websockets_open{0};
   std::atomic<int> exit_code{-1};  // -1: no exit requested
   std::atomic<int> restarts_in_process{0};
   std::atomic<int> sigusr1_received{0};
+  std::atomic<long long> drain_budget_ms{-1};  // the budget resolved at start-up (shutdown_budget.hpp)
   bool supervised = false;  // INVOCATION_ID / JOURNAL_STREAM / OPENCLAW_SYSTEMD_UNIT set, OPENCLAW_NO_RESPAWN unset
 
  private:

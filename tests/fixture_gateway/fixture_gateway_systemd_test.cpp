@@ -7,7 +7,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
 #include "test_support.hpp"
 
@@ -50,7 +53,9 @@ class FixtureUnderSystemd : public ::testing::Test {
     manager_.reset_failed(kUnit);
   }
 
-  bool ready() { return http_get("http://127.0.0.1:" + std::to_string(port_) + "/readyz", 1s).status == 200; }
+  std::string url(const std::string& path) { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  bool ready() { return http_get(url("/readyz"), 1s).status == 200; }
+  nlohmann::json state() { return nlohmann::json::parse(http_get(url("/__fixture/state")).body); }
   std::string log() {
     return std::filesystem::exists(dir_.file("gateway.log")) ? read_file(dir_.file("gateway.log")) : "";
   }
@@ -132,6 +137,75 @@ TEST_F(FixtureUnderSystemd, AFailStartFileMakesTheNextStartFailUntilItIsGone) {
   std::filesystem::remove(fail_file_);
   EXPECT_TRUE(wait_until([&] { return manager_.active_state(kUnit) == "active" && ready(); }, 10s)) << log();
   (void)restarted;
+}
+
+// The drain of a real restart: systemd's SIGTERM, admission closed while the work runs, and a budget the fixture read
+// from its own unit (the cgroup is under user@<uid>.service, and the unit's environment reaches the manager).
+TEST_F(FixtureUnderSystemd, RestartWaitsForActiveWorkWithReadyz503AndTheBudgetFromTheUnit) {
+  const std::string logs = dir_.file("logs");
+  std::filesystem::create_directories(logs);
+  GatewayUnitOptions options;
+  options.port = port_;
+  options.args = {"--log-dir", logs};
+  options.restart_sec = 1s;
+  options.timeout_stop_sec = 20s;  // shutdown min(325 s, 15 s) = 15 s, drain 5 s
+  options.log_file = dir_.file("gateway.log");
+  ASSERT_EQ(manager_.install_unit(kUnit, render_gateway_unit(options)).exit_code, 0);
+  ASSERT_EQ(manager_.start(kUnit).exit_code, 0) << log();
+  ASSERT_TRUE(wait_until([&] { return ready(); }, 10s)) << log();
+  EXPECT_EQ(state().at("drain_budget_ms"), 5000) << log();
+  EXPECT_NE(log().find("[gateway] shutdown budget at startup: drain=5000ms shutdown=15000ms reserve=10000ms "
+                       "exitMargin=5000ms; source=systemd user openclaw-gateway.service TimeoutStopUSec=20000ms"),
+            std::string::npos)
+      << log();
+  const int first = manager_.main_pid(kUnit);
+
+  const auto work = http_post_json(url("/__fixture/work"), R"({"ms":2500})");
+  ASSERT_EQ(work.status, 200) << work.body;
+  const auto asked = std::chrono::steady_clock::now();
+  auto restart = std::async(std::launch::async, [&] { return manager_.restart(kUnit); });
+  EXPECT_TRUE(wait_until([&] { return http_get(url("/readyz"), 1s).status == 503; }, 1500ms)) << log();
+  const auto draining = http_get(url("/readyz"));
+  if (draining.status == 503) {
+    EXPECT_EQ(nlohmann::json::parse(draining.body).at("failing"), nlohmann::json::array({"gateway-draining"}));
+  }
+  EXPECT_EQ(http_get(url("/healthz")).status, 200);
+  EXPECT_EQ(manager_.property(kUnit, "ActiveState"), "deactivating");
+  const auto restarted = restart.get();
+  ASSERT_EQ(restarted.exit_code, 0) << restarted.output;
+  EXPECT_GE(std::chrono::steady_clock::now() - asked, 2300ms);
+  const int second = manager_.main_pid(kUnit);
+  EXPECT_GT(second, 0);
+  EXPECT_NE(second, first);
+  EXPECT_FALSE(process_alive(first));
+  EXPECT_EQ(manager_.property(kUnit, "ExecMainStatus"), "0");  // the drained process exited 0
+  EXPECT_TRUE(wait_until([&] { return ready(); }, 10s)) << log();
+  EXPECT_NE(log().find("[gateway] draining active work before stop with timeout 5000ms: activeTasks=1"),
+            std::string::npos)
+      << log();
+  EXPECT_NE(log().find("[gateway] active-work drain settled; beginning server close"), std::string::npos) << log();
+}
+
+// openclaw's unit: RestartPreventExitStatus=78, so a gateway that finds a healthy instance and exits 78 stays down.
+TEST_F(FixtureUnderSystemd, Exit78LeavesTheUnitFailedWithoutARestart) {
+  const std::string marker = dir_.file("duplicate-instance");
+  write_file(marker, "");
+  GatewayUnitOptions options;
+  options.port = port_;
+  options.args = {"--exit-78-file", marker};
+  options.restart_sec = 500ms;
+  options.log_file = dir_.file("gateway.log");
+  ASSERT_EQ(manager_.install_unit(kUnit, render_gateway_unit(options)).exit_code, 0);
+  manager_.start(kUnit);
+  EXPECT_TRUE(manager_.wait_for_state(kUnit, "failed", 5s)) << manager_.active_state(kUnit);
+  EXPECT_EQ(manager_.property(kUnit, "ExecMainStatus"), "78");
+  EXPECT_EQ(manager_.property(kUnit, "Result"), "exit-code");
+  std::this_thread::sleep_for(1s);  // two RestartSec: no restart comes
+  EXPECT_EQ(manager_.n_restarts(kUnit), 0U);
+  EXPECT_EQ(manager_.active_state(kUnit), "failed");
+  EXPECT_NE(log().find("gateway already running under systemd; existing gateway is healthy, exiting with code 78"),
+            std::string::npos)
+      << log();
 }
 
 }  // namespace

@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -18,6 +20,50 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 
 constexpr const char* kHtmlMarker = "<title>OpenClaw Control</title>";
+constexpr const char* kPreflight = "gateway.restart.preflight";
+using SteadyClock = std::chrono::steady_clock;
+
+// The "message" of every line of the fixture's file log(s) in `dir` (openclaw-YYYY-MM-DD.log, tslog JSON lines). Each
+// line must be a JSON object shaped like the real gateway's.
+std::vector<std::string> log_messages(const std::string& dir) {
+  std::vector<std::string> messages;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename();
+    if (!name.starts_with("openclaw-") || !name.ends_with(".log")) continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);) {
+      const auto record = json::parse(line);
+      EXPECT_EQ(record.at("1"), record.at("message")) << line;
+      EXPECT_TRUE(record.at("_meta").at("logLevelName").is_string()) << line;
+      EXPECT_TRUE(json::parse(record.at("0").get<std::string>()).contains("subsystem")) << line;
+      messages.push_back(record.at("message").get<std::string>());
+    }
+  }
+  return messages;
+}
+
+bool has_message(const std::vector<std::string>& messages, const std::string& text) {
+  for (const auto& message : messages) {
+    if (message == text) return true;
+  }
+  return false;
+}
+
+std::string joined(const std::vector<std::string>& messages) {
+  std::string text;
+  for (const auto& message : messages) text += message + "\n";
+  return text;
+}
+
+// `openclaw-fixture-gateway gateway call gateway.restart.preflight --json` with `env` ("KEY=VALUE"; the test's own
+// OPENCLAW_GATEWAY_* are removed first) and extra arguments.
+CommandResult preflight_cli(const std::vector<std::string>& env, const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> argv = {"env", "-u", "OPENCLAW_GATEWAY_TOKEN", "-u", "OPENCLAW_GATEWAY_PORT"};
+  argv.insert(argv.end(), env.begin(), env.end());
+  argv.insert(argv.end(), {fixture_gateway_path(), "gateway", "call", kPreflight, "--json"});
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return run_command(argv, 15s);
+}
 
 TEST(FixtureGateway, HealthEndpointsAnswerLikeTheGateway) {
   FixtureGatewayProcess fixture;
@@ -319,6 +365,159 @@ TEST(FixtureGateway, Sigusr2ExitsZeroUnderASupervisor) {
   EXPECT_EQ(fixture.state().at("supervised"), true);
   ASSERT_TRUE(fixture.process().signal(SIGUSR2));
   EXPECT_EQ(fixture.process().wait_exit(3s), std::optional<int>(0));
+}
+
+TEST(FixtureGatewayDrain, SigtermWithActiveWorkClosesAdmissionAndExitsZeroWhenTheWorkEnds) {
+  TempDir logs;
+  const auto started = SteadyClock::now();
+  FixtureGatewayProcess fixture({"--active-work-ms", "1500", "--timeout-stop-sec", "30", "--log-dir", logs.path()});
+  EXPECT_EQ(fixture.state().at("active_work"), 1);
+  EXPECT_EQ(fixture.state().at("drain_budget_ms"), 15000);  // min(325 s, 30 s - 5 s) - 10 s
+  ASSERT_TRUE(fixture.process().signal(SIGTERM));
+
+  // Admission closes at once; liveness stays.
+  EXPECT_TRUE(wait_until([&] { return http_get(fixture.url("/readyz"), 1s).status == 503; }, 1s));
+  const auto ready = http_get(fixture.url("/readyz"));
+  ASSERT_EQ(ready.status, 503) << ready.body;
+  const auto body = json::parse(ready.body);
+  EXPECT_EQ(body.at("ready"), false);
+  EXPECT_EQ(body.at("failing"), json::array({"gateway-draining"}));
+  EXPECT_TRUE(body.at("eventLoop").is_object());
+  EXPECT_EQ(http_get(fixture.url("/healthz")).status, 200);
+  const auto startup = http_get(fixture.url("/startupz"));
+  EXPECT_EQ(startup.status, 503);
+  EXPECT_EQ(json::parse(startup.body).at("status"), "draining");
+  EXPECT_EQ(WebSocketClient::connect(fixture.port(), "/", 2s).status, 503);
+  EXPECT_EQ(http_post_json(fixture.url("/__fixture/work"), R"({"ms":1000})").status, 500);  // no new work
+  EXPECT_TRUE(fixture.process().running());
+
+  EXPECT_EQ(fixture.process().wait_exit(5s), std::optional<int>(0)) << fixture.log();
+  EXPECT_GE(SteadyClock::now() - started, 1500ms);
+  const auto messages = log_messages(logs.path());
+  EXPECT_TRUE(has_message(messages, "draining active work before stop with timeout 15000ms: activeTasks=1"))
+      << joined(messages);
+  EXPECT_TRUE(has_message(messages, "active-work drain settled; beginning server close")) << joined(messages);
+  EXPECT_TRUE(has_message(messages,
+                          "shutdown budget at shutdown: drain=15000ms shutdown=25000ms reserve=10000ms "
+                          "exitMargin=5000ms; source=fixture --timeout-stop-sec=30000ms"))
+      << joined(messages);
+  EXPECT_FALSE(
+      has_message(messages, "gateway active-work drain timeout reached; proceeding with shutdown: activeTasks=1"));
+  // The console (stdout) carries the same messages.
+  EXPECT_NE(fixture.log().find("[gateway] active-work drain settled; beginning server close"), std::string::npos);
+}
+
+TEST(FixtureGatewayDrain, TheDrainBudgetFromTimeoutStopSecCutsTheDrainShort) {
+  TempDir logs;
+  FixtureGatewayProcess fixture({"--timeout-stop-sec", "17", "--log-dir", logs.path()});  // drain 2 s
+  EXPECT_EQ(fixture.control("work", {{"ms", 20000}, {"count", 2}}).at("active_work"), 2);
+  const auto signalled = SteadyClock::now();
+  ASSERT_TRUE(fixture.process().signal(SIGTERM));
+  EXPECT_EQ(fixture.process().wait_exit(6s), std::optional<int>(0)) << fixture.log();
+  const auto took = SteadyClock::now() - signalled;
+  EXPECT_GE(took, 1900ms);
+  EXPECT_LT(took, 4s);
+  const auto messages = log_messages(logs.path());
+  EXPECT_TRUE(has_message(messages, "draining active work before stop with timeout 2000ms: activeTasks=2"))
+      << joined(messages);
+  EXPECT_TRUE(
+      has_message(messages, "gateway active-work drain timeout reached; proceeding with shutdown: activeTasks=2"))
+      << joined(messages);
+  EXPECT_TRUE(has_message(messages, "active-work drain settled; beginning server close")) << joined(messages);
+}
+
+TEST(FixtureGatewayDrain, IdleSigtermAndAnUnsupervisedBudgetLikeTheRealGateway) {
+  TempDir logs;
+  FixtureGatewayProcess fixture({"--log-dir", logs.path()});
+  // Not under systemd: the gateway's own stop policy, 330 s -> drain 315 s.
+  EXPECT_EQ(fixture.state().at("drain_budget_ms"), 315000);
+  const auto signalled = SteadyClock::now();
+  ASSERT_TRUE(fixture.process().signal(SIGTERM));
+  EXPECT_EQ(fixture.process().wait_exit(3s), std::optional<int>(0));
+  EXPECT_LT(SteadyClock::now() - signalled, 1s);
+  const auto messages = log_messages(logs.path());
+  EXPECT_TRUE(has_message(messages,
+                          "shutdown budget at startup: drain=315000ms shutdown=325000ms reserve=10000ms "
+                          "exitMargin=5000ms; source=Gateway stop policy=330000ms"))
+      << joined(messages);
+  for (const auto& message : messages) EXPECT_FALSE(message.starts_with("draining active work")) << message;
+}
+
+TEST(FixtureGatewayDrain, Sigusr2UnderASupervisorWaitsForActiveWorkWithReadyzUp) {
+  FixtureGatewayProcess fixture({"--active-work-ms", "1500", "--timeout-stop-sec", "30"},
+                                {"OPENCLAW_SYSTEMD_UNIT=openclaw-gateway.service"});
+  const auto started = SteadyClock::now();
+  ASSERT_TRUE(fixture.process().signal(SIGUSR2));
+  std::this_thread::sleep_for(500ms);
+  // Deferred silently: still ready, still taking work-free requests.
+  EXPECT_EQ(http_get(fixture.url("/readyz")).status, 200);
+  EXPECT_TRUE(fixture.process().running());
+  EXPECT_EQ(fixture.process().wait_exit(5s), std::optional<int>(0)) << fixture.log();
+  EXPECT_GE(SteadyClock::now() - started, 1300ms);
+}
+
+TEST(FixtureGatewayPreflight, TheCliAnswersLikeOpenclawGatewayCall) {
+  FixtureGatewayProcess fixture({"--token", "T0ken"});
+  const std::string port = "OPENCLAW_GATEWAY_PORT=" + std::to_string(fixture.port());
+
+  const auto idle = preflight_cli({port, "OPENCLAW_GATEWAY_TOKEN=T0ken"});
+  ASSERT_EQ(idle.exit_code, 0) << idle.output;
+  EXPECT_EQ(json::parse(idle.output), json::parse(R"({"safe":true,"counts":{"queueSize":0,"pendingReplies":0,
+      "embeddedRuns":0,"cronRuns":0,"backgroundExecSessions":0,"rootRequests":0,"activeTasks":0,"totalActive":0},
+      "blockers":[],"summary":"safe to restart now"})"));
+
+  fixture.control("work", {{"ms", 60000}, {"count", 2}});
+  const auto busy = preflight_cli({}, {"--port", std::to_string(fixture.port()), "--token", "T0ken"});
+  ASSERT_EQ(busy.exit_code, 0) << busy.output;
+  const auto answer = json::parse(busy.output);
+  EXPECT_EQ(answer.at("safe"), false);
+  EXPECT_EQ(answer.at("counts").at("activeTasks"), 2);
+  EXPECT_EQ(answer.at("counts").at("totalActive"), 2);
+  EXPECT_EQ(answer.at("blockers"),
+            json::parse(R"j([{"kind":"task","count":2,"message":"2 active background task run(s)"}])j"));
+  EXPECT_EQ(answer.at("summary"), "restart deferred: 2 active background task run(s)");
+
+  const auto no_token = preflight_cli({port});
+  EXPECT_EQ(no_token.exit_code, 1);
+  EXPECT_NE(no_token.output.find("gateway_credentials_required"), std::string::npos) << no_token.output;
+  const auto wrong_token = preflight_cli({port, "OPENCLAW_GATEWAY_TOKEN=nope"});
+  EXPECT_EQ(wrong_token.exit_code, 1);
+  EXPECT_NE(wrong_token.output.find("unauthorized"), std::string::npos) << wrong_token.output;
+  EXPECT_EQ(http_get(fixture.url("/__fixture/preflight")).status, 401);
+
+  fixture.control("hang");
+  const auto hung = preflight_cli({port, "OPENCLAW_GATEWAY_TOKEN=T0ken"}, {"--timeout", "500"});
+  EXPECT_EQ(hung.exit_code, 1) << hung.output;
+  fixture.control("unhang");
+  ASSERT_TRUE(fixture.process().signal(SIGKILL));  // its work would hold a SIGTERM for 60 s
+}
+
+TEST(FixtureGatewayPreflight, DuringADrainTheCliIsRefusedLikeAWebSocketUpgrade) {
+  FixtureGatewayProcess fixture({"--active-work-ms", "3000", "--timeout-stop-sec", "30", "--token", "T"});
+  ASSERT_TRUE(fixture.process().signal(SIGTERM));
+  ASSERT_TRUE(wait_until([&] { return http_get(fixture.url("/readyz"), 1s).status == 503; }, 1s));
+  const auto refused =
+      preflight_cli({"OPENCLAW_GATEWAY_PORT=" + std::to_string(fixture.port()), "OPENCLAW_GATEWAY_TOKEN=T"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find("gateway rejected websocket upgrade (HTTP 503): Gateway websocket admission closed"),
+            std::string::npos)
+      << refused.output;
+  ASSERT_TRUE(fixture.process().signal(SIGKILL));
+}
+
+TEST(FixtureGateway, Exit78FileEndsTheStartWithCode78) {
+  TempDir dir;
+  const std::string marker = dir.file("duplicate");
+  write_file(marker, "");
+  const auto refused = run_command({fixture_gateway_path(), "--port", "0", "--exit-78-file", marker}, 10s);
+  EXPECT_EQ(refused.exit_code, 78);
+  EXPECT_NE(refused.output.find("gateway already running under systemd; existing gateway is healthy, exiting with "
+                                "code 78"),
+            std::string::npos)
+      << refused.output;
+  std::filesystem::remove(marker);
+  FixtureGatewayProcess fixture({"--exit-78-file", marker});
+  EXPECT_EQ(http_get(fixture.url("/healthz")).status, 200);
 }
 
 TEST(FixtureGateway, StateFileHoldsTheTruth) {

@@ -79,6 +79,13 @@ const std::map<std::string, Flag>& flags() {
       {"http-threads",
        {true, [](auto& o, auto& w, auto& v) { o.http_threads = static_cast<int>(parse_integer(w, v, 2, 1000)); }}},
       {"restart-gap-ms", {true, [](auto& o, auto& w, auto& v) { o.restart_gap = ms(parse_integer(w, v, 0, 600000)); }}},
+      {"active-work-ms",
+       {true, [](auto& o, auto& w, auto& v) { o.active_work = ms(parse_integer(w, v, 0, 1LL << 40)); }}},
+      {"timeout-stop-sec",
+       {true, [](auto& o, auto& w, auto& v) { o.timeout_stop = ms(1000 * parse_integer(w, v, 0, 1LL << 30)); }}},
+      {"token", {true, [](auto& o, auto&, auto& v) { o.token = v; }}},
+      {"exit-78-file", {true, [](auto& o, auto&, auto& v) { o.exit_78_file = v; }}},
+      {"log-dir", {true, [](auto& o, auto&, auto& v) { o.log_dir = v; }}},
   };
   return table;
 }
@@ -95,6 +102,7 @@ FixtureOptions parse_options(const std::vector<std::string>& args, const std::ve
   if (const auto it = environment.find("OPENCLAW_GATEWAY_PORT"); it != environment.end()) {
     options.port = static_cast<int>(parse_integer("OPENCLAW_GATEWAY_PORT", it->second, 0, 65535));
   }
+  if (const auto it = environment.find("OPENCLAW_GATEWAY_TOKEN"); it != environment.end()) options.token = it->second;
   for (const auto& [name, flag] : flags()) {
     const std::string variable = env_name(name);
     if (const auto it = environment.find(variable); it != environment.end()) flag.apply(options, variable, it->second);

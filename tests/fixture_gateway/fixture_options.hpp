@@ -27,6 +27,16 @@ namespace openclaw::fixture {
 //   --http-threads N         civetweb worker threads (each open WebSocket or hung request holds one), default 32
 //   --restart-gap-ms N       unsupervised SIGUSR2: how long the port stays closed during the in-process restart
 //                            (default 500)
+//   --active-work-ms N       one unit of active work (an "active task") that ends N ms after start; 0: none. More at
+//                            run time: POST /__fixture/work (control_api.hpp). SIGTERM drains it (shutdown.hpp).
+//   --timeout-stop-sec N     the TimeoutStopSec the drain budget is sized from (shutdown_budget.hpp): drain =
+//                            min(325 s, N - 5 s) - 10 s. Unset: read from the user manager like the real gateway.
+//   --token T                the gateway token GET /__fixture/preflight wants as "Authorization: Bearer T"
+//                            (default: $OPENCLAW_GATEWAY_TOKEN; empty: any bearer token is accepted)
+//   --exit-78-file PATH      exit 78 at start when PATH exists, as the real gateway does when a healthy instance
+//                            already runs under systemd (RestartPreventExitStatus=78 then leaves the unit failed)
+//   --log-dir DIR            write the gateway's file log like the real one: DIR/openclaw-YYYY-MM-DD.log, one tslog
+//                            JSON object per line (gateway_log_writer.hpp); without it, messages go to stdout only
 struct FixtureOptions {
   int port = 18789;
   std::chrono::milliseconds ready_after{0};
@@ -43,6 +53,11 @@ struct FixtureOptions {
   int max_alloc_mib = 2048;
   int http_threads = 32;
   std::chrono::milliseconds restart_gap{500};
+  std::chrono::milliseconds active_work{0};
+  std::optional<std::chrono::milliseconds> timeout_stop;
+  std::string token;
+  std::string exit_78_file;
+  std::string log_dir;
 };
 
 // Parses argv (without argv[0]) over the environment `env` ("KEY=VALUE" entries). Throws std::invalid_argument

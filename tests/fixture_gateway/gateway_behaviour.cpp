@@ -68,6 +68,17 @@ void GatewayBehaviour::stop() {
 void GatewayBehaviour::resume() {
   const std::lock_guard lock(mutex_);
   stopping_ = false;
+  draining_ = false;
+}
+
+void GatewayBehaviour::set_draining() {
+  const std::lock_guard lock(mutex_);
+  draining_ = true;
+}
+
+bool GatewayBehaviour::draining() const {
+  const std::lock_guard lock(mutex_);
+  return draining_;
 }
 
 void GatewayBehaviour::restart_clock() {
@@ -85,6 +96,7 @@ bool GatewayBehaviour::started() const { return uptime() >= ready_after_; }
 GatewayBehaviour::Readiness GatewayBehaviour::readiness() const {
   const bool timer_done = started();
   const std::lock_guard lock(mutex_);
+  if (draining_) return Readiness{false, {"gateway-draining"}};
   if (ready_override_) {
     return *ready_override_ ? Readiness{true, {}} : Readiness{false, {"fixture"}};
   }

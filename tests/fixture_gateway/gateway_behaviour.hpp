@@ -45,6 +45,10 @@ class GatewayBehaviour {
   void resume();
   // The in-process restart: uptime and the start-up timer start again.
   void restart_clock();
+  // Admission closed for a drain (SIGTERM, or a restart after its deferral): /readyz 503 "gateway-draining",
+  // /startupz 503 "draining", WebSocket upgrades 503, /healthz unchanged. resume() opens admission again.
+  void set_draining();
+  bool draining() const;
 
   std::chrono::milliseconds uptime() const;
   bool started() const;  // the start-up timer ran out
@@ -59,6 +63,7 @@ class GatewayBehaviour {
   std::chrono::milliseconds delay_;
   bool hung_ = false;
   bool stopping_ = false;
+  bool draining_ = false;
   std::optional<bool> ready_override_;
   EventLoop event_loop_;
 };

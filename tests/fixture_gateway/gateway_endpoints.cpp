@@ -61,11 +61,11 @@ bool GatewayHandler::serve(mg_connection* conn, const std::string& method) {
                                  {"eventLoop", fixture_.behaviour.event_loop_json()}};
     reply_json(conn, readiness.ready ? 200 : 503, body.dump());
   } else if (startup) {
-    const bool started = fixture_.behaviour.started();
-    const nlohmann::json body = {{"ok", started},
-                                 {"status", started ? "started" : "starting"},
-                                 {"version", "2026.9.6-fixture"},
-                                 {"uptimeMs", uptime_ms}};
+    const bool draining = fixture_.behaviour.draining();
+    const bool started = fixture_.behaviour.started() && !draining;
+    const char* status = draining ? "draining" : (started ? "started" : "starting");
+    const nlohmann::json body = {
+        {"ok", started}, {"status", status}, {"version", "2026.9.6-fixture"}, {"uptimeMs", uptime_ms}};
     reply_json(conn, started ? 200 : 503, body.dump());
   } else {
     reply(conn, 200, "text/html; charset=utf-8", kControlPanel);
@@ -73,9 +73,15 @@ bool GatewayHandler::serve(mg_connection* conn, const std::string& method) {
   return true;
 }
 
-bool GatewayWebSocket::handleConnection(CivetServer*, const mg_connection*) {
+bool GatewayWebSocket::handleConnection(CivetServer*, const mg_connection* conn) {
   const InFlight in_flight(fixture_.http_in_flight);
-  return fixture_.behaviour.wait_to_answer(GatewayBehaviour::Clock::now());
+  if (!fixture_.behaviour.wait_to_answer(GatewayBehaviour::Clock::now())) return false;
+  if (fixture_.behaviour.draining()) {
+    // civetweb sends nothing itself when the connect handler refuses: this answer is the whole response.
+    refuse_websocket_upgrade(const_cast<mg_connection*>(conn));
+    return false;
+  }
+  return true;
 }
 
 void GatewayWebSocket::handleReadyState(CivetServer*, mg_connection*) { ++fixture_.websockets_open; }

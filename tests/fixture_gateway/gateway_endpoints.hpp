@@ -12,7 +12,10 @@ struct Fixture;
 //   GET/HEAD /healthz, /health    200 {"ok":true,"status":"live"}
 //   GET/HEAD /readyz, /ready      200 {"ready":true,"failing":[],"uptimeMs":N,"eventLoop":{...}} or 503 ready:false
 //   GET/HEAD /startupz, /startup  200 {"ok":true,"status":"started","version":"2026.9.6-fixture","uptimeMs":N},
-//                                 503 {"ok":false,"status":"starting",...} during --ready-after-ms
+//                                 503 {"ok":false,"status":"starting",...} during --ready-after-ms,
+//                                 503 {"ok":false,"status":"draining",...} while draining
+//   while draining (SIGTERM with active work, shutdown.hpp): /readyz 503 {"ready":false,"failing":["gateway-draining"],
+//                                 ...}; /healthz stays 200
 //   other methods on those paths  405
 //   GET/HEAD / and any other path 200 with the control panel's HTML (the real gateway answers /metrics that way)
 //   other methods elsewhere       405
@@ -35,7 +38,8 @@ class GatewayHandler : public CivetHandler {
 };
 
 // A WebSocket upgrade on any path answers 101 (after the delay; not while hung) and the connection stays open,
-// counted in websockets_open, until the client closes it or leaves.
+// counted in websockets_open, until the client closes it or leaves. While draining: 503 "Gateway websocket admission
+// closed" (what the real CLI reports as "gateway rejected websocket upgrade (HTTP 503): …").
 class GatewayWebSocket : public CivetWebSocketHandler {
  public:
   explicit GatewayWebSocket(Fixture& fixture) : fixture_(fixture) {}

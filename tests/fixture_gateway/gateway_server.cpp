@@ -15,13 +15,15 @@
 #include "control_api.hpp"
 #include "fixture.hpp"
 #include "gateway_endpoints.hpp"
+#include "preflight.hpp"
 
 namespace openclaw::fixture {
 
 GatewayServer::GatewayServer(Fixture& fixture, int port)
     : gateway_(std::make_unique<GatewayHandler>(fixture)),
       websocket_(std::make_unique<GatewayWebSocket>(fixture)),
-      control_(std::make_unique<ControlHandler>(fixture)) {
+      control_(std::make_unique<ControlHandler>(fixture)),
+      preflight_(std::make_unique<PreflightHandler>(fixture)) {
   const std::string ports = "127.0.0.1:" + std::to_string(port);
   const std::string threads = std::to_string(fixture.options.http_threads);
   std::vector<const char*> options = {"listening_ports", ports.c_str(), "num_threads", threads.c_str(),
@@ -34,6 +36,7 @@ GatewayServer::GatewayServer(Fixture& fixture, int port)
     throw std::runtime_error("cannot listen on " + ports + ": " + e.what());
   }
   // civetweb takes the first registered handler whose prefix matches: the more specific one goes first.
+  server_->addHandler("/__fixture/preflight", *preflight_);
   server_->addHandler("/__fixture/", *control_);
   server_->addHandler("/", *gateway_);
   server_->addWebSocketHandler("/", *websocket_);

@@ -10,6 +10,7 @@ struct Fixture;
 class GatewayHandler;
 class GatewayWebSocket;
 class ControlHandler;
+class PreflightHandler;
 
 // The civetweb server on 127.0.0.1:port with the gateway paths, the WebSocket upgrade and the control API.
 // Keep-alive is off, so a connection's server end is closed right after its response (socket_hog.hpp rules).
@@ -29,6 +30,7 @@ class GatewayServer {
   std::unique_ptr<GatewayHandler> gateway_;
   std::unique_ptr<GatewayWebSocket> websocket_;
   std::unique_ptr<ControlHandler> control_;
+  std::unique_ptr<PreflightHandler> preflight_;
   std::unique_ptr<CivetServer> server_;
   int port_ = 0;
 };

@@ -23,4 +23,18 @@ void reply_json(mg_connection* conn, int status, std::string_view json) {
   reply(conn, status, "application/json; charset=utf-8", json);
 }
 
+void reply_websocket_admission_closed(mg_connection* conn) {
+  reply(conn, 503, "text/plain; charset=utf-8", kAdmissionClosed);
+}
+
+void refuse_websocket_upgrade(mg_connection* conn) {
+  // Raw: inside the WebSocket connect callback civetweb has already switched the connection to the WebSocket
+  // protocol, and its response-header functions refuse to write.
+  mg_printf(conn,
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\n"
+            "Cache-Control: no-store\r\nConnection: close\r\n\r\n%.*s",
+            static_cast<int>(kAdmissionClosed.size()), static_cast<int>(kAdmissionClosed.size()),
+            kAdmissionClosed.data());
+}
+
 }  // namespace openclaw::fixture

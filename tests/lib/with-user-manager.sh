@@ -8,8 +8,12 @@
 #     /run/systemd/system created, so `systemd --user` agrees to start; nothing outside the namespace sees it;
 #   - a scratch dir /tmp/openclaw-user-manager.XXXXXX holding a fresh XDG_RUNTIME_DIR (mode 0700) and HOME;
 #     units go to $HOME/.config/systemd/user (XDG_CONFIG_HOME is unset);
-#   - the manager runs in its OWN cgroup `<our cgroup>/openclaw-user-manager.XXXXXX/manager` (created in the
-#     name=systemd, memory and v2 hierarchies) and CMD in `.../cmd`. Started at the root cgroup, a root user manager
+#   - the manager runs in its OWN cgroup `<our cgroup>/openclaw-user-manager.XXXXXX/user@<uid>.service` (created in
+#     the name=systemd, memory and v2 hierarchies) and CMD in `.../cmd`. The `user@<uid>.service` name is what a
+#     production user manager's cgroup is called, and programs look for it: the real gateway reads /proc/self/cgroup
+#     and only takes itself for a *user* unit (and reads its TimeoutStopUSec from `systemctl --user`, sizing its drain
+#     from it: 315 s with TimeoutStopSec=330) when the path contains `/user@<uid>.service/`; under any other name it
+#     asks the system manager, fails, and drains only 75 s. Started at the root cgroup, a root user manager
 #     behaves like PID 1: it moves every root-cgroup process of the machine into /init.scope and builds /app.slice at
 #     the top, so two concurrent runs would share (and kill) each other's unit cgroups. In its own subtree it only
 #     touches that subtree, concurrent runs are independent, and the cleanup can kill everything in it.
@@ -18,12 +22,13 @@
 #   XDG_RUNTIME_DIR, HOME                 the manager's (systemctl --user and sd-bus find it through them)
 #   OPENCLAW_USER_MANAGER_PID             the manager's pid
 #   OPENCLAW_USER_MANAGER_CGROUP          the manager's cgroup subtree (relative to each hierarchy's root), e.g.
-#                                         /init.scope/openclaw-user-manager.Ab12Cd/manager; a unit's ControlGroup
-#                                         lies below it (…/manager/app.slice/NAME.service).
+#                                         /init.scope/openclaw-user-manager.Ab12Cd/user@0.service; a unit's
+#                                         ControlGroup lies below it (…/user@0.service/app.slice/NAME.service).
 #   OPENCLAW_USER_MANAGER_SCRATCH         the scratch dir (removed at the end)
-# Units started by the manager get HOME from the passwd entry (/root), not the scratch HOME: set Environment=HOME=
-# in a unit if that matters. Unit stdout goes nowhere useful (no journald in the namespace): use
-# StandardOutput=append:FILE to keep a log.
+# Units started by the manager get its environment, so XDG_RUNTIME_DIR (checked: `systemctl --user` inside a unit
+# reaches this manager; fixture_gateway_systemd_test relies on it), but HOME from the passwd entry (/root), not the
+# scratch HOME: set Environment=HOME= in a unit if that matters. Unit stdout goes nowhere useful (no journald in the
+# namespace): use StandardOutput=append:FILE to keep a log.
 #
 # Cleanup (always: CMD fails, SIGTERM/SIGINT/SIGHUP to this script, or the manager fails to come up): SIGTERM to
 # the manager (it stops every unit), SIGKILL after 15 s, then SIGKILL to anything left in the cgroup subtree, rmdir
@@ -173,9 +178,9 @@ mkdir -m 0700 "$scratch/runtime" && mkdir "$scratch/home" || fail "cannot create
 # Our position in the hierarchy systemd uses for itself: name=systemd on a hybrid/legacy host, the v2 path otherwise.
 base=$(awk -F: '$2 == "name=systemd" { print $3 }' /proc/self/cgroup)
 [[ -n "$base" ]] || base=$(awk -F: '$1 == "0" && $2 == "" { print $3 }' /proc/self/cgroup)
-# <top>/manager holds the user manager (and so every unit), <top>/cmd holds CMD and whatever it spawns.
+# <top>/user@<uid>.service holds the user manager (and so every unit), <top>/cmd holds CMD and whatever it spawns.
 cgtop="${base%/}/$(basename "$scratch")"
-cgrel="$cgtop/manager"
+cgrel="$cgtop/user@${EUID}.service"
 
 # The watchdog reads a fifo whose only writer is this script: EOF means we are gone, however we ended.
 mkfifo "$scratch/alive" || fail "mkfifo failed"

@@ -6,6 +6,7 @@
 
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -162,6 +163,15 @@ TEST_F(HookOnRealGateway, FiringAlertRestartsThroughSystemctlAndVerifiesANewMain
   EXPECT_EQ(manager.n_restarts(RealGateway::kUnit), restarts_before);
   // The verification waited for the real start-up: it was not ready at once.
   EXPECT_GT(record->value("time_to_healthy_seconds", 0.0), 2.0) << record->dump();
+  // The gateway took itself for the user unit it is (its cgroup is under user@<uid>.service) and sized its drain
+  // from the unit's TimeoutStopSec=330: 315 s, not the 75 s it falls back to when it cannot read the unit.
+  const std::string console = gateway().log();
+  EXPECT_NE(console.find("shutdown budget at startup: drain=315000ms shutdown=325000ms"), std::string::npos) << console;
+  std::smatch stop_budget;
+  ASSERT_TRUE(std::regex_search(console, stop_budget, std::regex("shutdown budget at shutdown: drain=([0-9]+)ms")))
+      << console;
+  EXPECT_GT(std::stol(stop_budget[1]), 300000) << stop_budget[0];
+  EXPECT_LE(std::stol(stop_budget[1]), 315000) << stop_budget[0];
 
   const auto outage = find_outage(samples, posted_at);
   ASSERT_TRUE(outage.has_value()) << "/readyz never failed: was the gateway restarted at all?";
