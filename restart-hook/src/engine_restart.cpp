@@ -14,7 +14,7 @@ using nlohmann::json;
 
 json optional_pid(std::optional<int> pid) { return pid ? json(*pid) : json(nullptr); }
 
-bool sleep_unless_stopped(std::chrono::milliseconds d, const std::stop_token& stop) {
+bool back_off_unless_stopped(std::chrono::milliseconds d, const std::stop_token& stop) {
   const auto until = SteadyClock::now() + d;
   while (SteadyClock::now() < until && !stop.stop_requested()) {
     std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(d, std::chrono::milliseconds(50)));
@@ -28,7 +28,7 @@ void Engine::execute(const std::string& name, const RestartJob& job, std::stop_t
   const GatewayConfig& gw = gateway(name);
   const RuleConfig& rule = config_.rules.at(job.rule);
   bool success = attempt(gw, rule, 1, stop);
-  if (!success && sleep_unless_stopped(config_.policy.retry_backoff, stop)) {
+  if (!success && back_off_unless_stopped(config_.policy.retry_backoff, stop)) {
     if (begin_retry(name)) {
       success = attempt(gw, rule, 2, stop);
     } else {
