@@ -16,7 +16,7 @@
 namespace openclaw::exporter {
 namespace {
 
-std::string read_file(const std::string& path, const std::string& what) {
+std::string read_config_file(const std::string& path, const std::string& what) {
   std::ifstream in(path);
   if (!in) throw ConfigError(fmt::format("{}: cannot read {}", what, path));
   std::ostringstream text;
@@ -250,7 +250,7 @@ ParsedArgs parse_exporter_args(int argc, const char* const* argv) {
                                   config.telemetry_path));
   }
   if (!config_file.empty()) {
-    config.gateways = parse_gateways_yaml(read_file(config_file, "--config.file"), config_file);
+    config.gateways = parse_gateways_yaml(read_config_file(config_file, "--config.file"), config_file);
   } else {
     // A pid file or regex finds the process; the unit is then used only when given explicitly.
     if ((!flag_target.pid_file.empty() || !flag_target.cmdline_regex.empty()) && unit->count() == 0) {
@@ -262,7 +262,7 @@ ParsedArgs parse_exporter_args(int argc, const char* const* argv) {
     config.gateways.push_back(flag_target);
   }
   if (!config.web_config_file.empty()) {
-    config.web = parse_web_config_yaml(read_file(config.web_config_file, "--web.config.file"),
+    config.web = parse_web_config_yaml(read_config_file(config.web_config_file, "--web.config.file"),
                                        config.web_config_file);
   }
   return parsed;

@@ -9,8 +9,6 @@
 namespace openclaw::exporter {
 namespace {
 
-std::string pid_dir(const std::string& proc_root, int pid) { return proc_root + "/" + std::to_string(pid); }
-
 bool exited(int error) { return error == ENOENT || error == ESRCH; }
 
 }  // namespace

@@ -6,7 +6,7 @@
 namespace openclaw::exporter {
 namespace {
 
-constexpr std::string_view kSpaces = " \t\n\r\f\v";
+constexpr std::string_view kOptionSeparators = " \t\n\r\f\v";
 
 std::optional<std::uint64_t> parse_mib(std::string_view text) {
   std::uint64_t value = 0;
@@ -80,7 +80,7 @@ std::vector<std::string> split_node_options(std::string_view node_options) {
       }
     } else if (c == '"') {
       quoted = in_argument = true;
-    } else if (kSpaces.find(c) != std::string_view::npos) {
+    } else if (kOptionSeparators.find(c) != std::string_view::npos) {
       if (in_argument) args.push_back(std::move(current));
       current.clear();
       in_argument = false;

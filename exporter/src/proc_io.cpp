@@ -12,6 +12,8 @@ namespace openclaw::exporter {
 
 void DirCloser::operator()(DIR* dir) const noexcept { ::closedir(dir); }
 
+std::string pid_dir(const std::string& proc_root, int pid) { return proc_root + "/" + std::to_string(pid); }
+
 std::string errno_text(int error) {
   const char* name = ::strerrorname_np(error);
   const char* description = ::strerrordesc_np(error);

@@ -18,6 +18,9 @@ struct DirCloser {
 };
 using UniqueDir = std::unique_ptr<DIR, DirCloser>;
 
+// "<proc_root>/<pid>": a process's directory under a procfs root.
+std::string pid_dir(const std::string& proc_root, int pid);
+
 // "ENOENT (No such file or directory)".
 std::string errno_text(int error);
 

@@ -15,8 +15,6 @@
 namespace openclaw::exporter {
 namespace {
 
-std::string pid_dir(const std::string& proc_root, int pid) { return proc_root + "/" + std::to_string(pid); }
-
 std::optional<std::pair<dev_t, ino_t>> binary_of(const std::string& exe_link) {
   struct stat info {};
   if (::stat(exe_link.c_str(), &info) != 0) return std::nullopt;

@@ -23,8 +23,6 @@ std::uint64_t page_size_bytes() {
   return page;
 }
 
-std::string pid_dir(const std::string& proc_root, int pid) { return proc_root + "/" + std::to_string(pid); }
-
 // Why a file could not be read. For a file of the sampled process itself, ENOENT/ESRCH means the process exited.
 std::string unreadable(const std::string& path, int error, int owner_pid) {
   if (owner_pid > 0 && (error == ENOENT || error == ESRCH)) return "process " + std::to_string(owner_pid) + " gone";

@@ -32,7 +32,7 @@ struct HandshakeState {
   bool complete = false;
 };
 
-std::string_view trim(std::string_view text) {
+std::string_view trim_header(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) text.remove_prefix(1);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())) != 0) text.remove_suffix(1);
   return text;
@@ -50,7 +50,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
     }
     return n;
   }
-  const std::string_view trimmed = trim(line);
+  const std::string_view trimmed = trim_header(line);
   if (trimmed.empty()) {
     if (state->status == 101) {
       state->complete = true;
@@ -62,7 +62,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   if (colon != std::string_view::npos) {
     std::string name(trimmed.substr(0, colon));
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (name == "sec-websocket-accept") state->accept = std::string(trim(trimmed.substr(colon + 1)));
+    if (name == "sec-websocket-accept") state->accept = std::string(trim_header(trimmed.substr(colon + 1)));
   }
   return n;
 }

@@ -16,7 +16,7 @@ using nlohmann::json;
 
 json optional_pid(std::optional<int> pid) { return pid ? json(*pid) : json(nullptr); }
 
-bool sleep_unless_stopped(std::chrono::milliseconds d, const std::stop_token& stop) {
+bool back_off_unless_stopped(std::chrono::milliseconds d, const std::stop_token& stop) {
   const auto until = SteadyClock::now() + d;
   while (SteadyClock::now() < until && !stop.stop_requested()) {
     std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(d, std::chrono::milliseconds(50)));
@@ -32,7 +32,7 @@ void Engine::execute(const std::string& name, const RestartJob& job, std::stop_t
   const GatewayConfig& gw = gateway(name);
   const RuleConfig& rule = config_.rules.at(job.rule);
   Outcome outcome = job.resume ? resume(gw, stop) : attempt(gw, rule, 1, stop);
-  if (outcome == Outcome::kFailed && sleep_unless_stopped(config_.policy.retry_backoff, stop) &&
+  if (outcome == Outcome::kFailed && back_off_unless_stopped(config_.policy.retry_backoff, stop) &&
       begin_retry(name, job.rule)) {
     outcome = attempt(gw, rule, 2, stop);
   }
@@ -151,7 +151,7 @@ Engine::Outcome Engine::resume(const GatewayConfig& gw, std::stop_token stop) {
   std::string job = first && first->job_id != 0 ? first->job_type : "";
   for (auto unit = first; unit && unit->job_id != 0 && SteadyClock::now() < job_deadline;
        unit = deps_.units.status(gw.unit)) {
-    if (!sleep_unless_stopped(options_.verify_poll_interval, stop)) return Outcome::kInterrupted;
+    if (!back_off_unless_stopped(options_.verify_poll_interval, stop)) return Outcome::kInterrupted;
   }
   const VerifyResult verified =
       verifier_.verify(gw, ActionKind::kCommand, std::nullopt, config_.policy.verify_timeout, stop);

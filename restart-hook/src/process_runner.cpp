@@ -18,7 +18,7 @@ extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX, not
 namespace openclaw::hook {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 std::string resolve_program(const std::string& name) {
   if (name.find('/') != std::string::npos) return name;
@@ -63,7 +63,7 @@ ProcessResult ForkExecRunner::run(const std::vector<std::string>& args, std::chr
                                   const std::vector<std::string>& extra_env, std::stop_token stop) {
   ProcessResult result;
   if (args.empty()) return result;
-  const auto started = Clock::now();
+  const auto started = SteadyClock::now();
   const std::string program = resolve_program(args.front());
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -100,7 +100,7 @@ ProcessResult ForkExecRunner::run(const std::vector<std::string>& args, std::chr
       result.interrupted = true;
       break;
     }
-    if (!exited && Clock::now() >= deadline) {
+    if (!exited && SteadyClock::now() >= deadline) {
       ::kill(-pid, SIGKILL);  // the whole group: systemctl's helpers, a command's children
       result.timed_out = true;
       ::waitpid(pid, &status, 0);
@@ -122,7 +122,7 @@ ProcessResult ForkExecRunner::run(const std::vector<std::string>& args, std::chr
     if (exited && !eof && ::poll(&pfd, 1, 0) == 0) break;
   }
   result.exit_code = decode_status(status);
-  result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started);
   return result;
 }
 

@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "fixture_files.hpp"
 #include "gateway_log.hpp"
 
 using namespace openclaw::exporter;
 
 namespace {
 
-const std::string kRealLog = std::string(OPENCLAW_EXPORTER_FIXTURES) + "/gateway-log/heap240-openclaw-2026-12-01.log";
 const std::string kRealDrainLog =
     std::string(OPENCLAW_EXPORTER_FIXTURES) + "/gateway-log/heap300-drain-timeout-openclaw-2026-12-01.log";
 

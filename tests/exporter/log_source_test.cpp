@@ -7,17 +7,17 @@
 #include <thread>
 
 #include "families.hpp"
+#include "fixture_files.hpp"
 #include "gateway_collector.hpp"
 #include "log_source.hpp"
 #include "paths.hpp"
 
 using namespace openclaw::exporter;
 using namespace std::chrono_literals;
+using openclaw::testing::append_file;
 using openclaw::testing::TempDir;
 
 namespace {
-
-const std::string kRealLog = std::string(OPENCLAW_EXPORTER_FIXTURES) + "/gateway-log/heap240-openclaw-2026-12-01.log";
 
 std::string real_line(const std::string& text) {
   std::ifstream in(kRealLog);
@@ -27,15 +27,9 @@ std::string real_line(const std::string& text) {
   throw std::runtime_error("no line with " + text);
 }
 
-void append(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::app | std::ios::binary);
-  out << text;
-  if (!out.flush()) throw std::runtime_error("cannot append to " + path);
-}
-
 using openclaw::testing::families::value_of;
 
-GatewayTarget target(const std::string& log_dir) {
+GatewayTarget target_logging_to(const std::string& log_dir) {
   GatewayTarget t{"gw", "", "/nonexistent/pid", "", "http://127.0.0.1:1"};
   t.log_dir = log_dir;
   return t;
@@ -69,8 +63,8 @@ std::vector<prometheus::MetricFamily> scrape_until(const GatewayCollector& colle
 TEST(LogSource, ARealHeapPressureLineBecomesACounterIncreaseAndGauges) {
   TempDir dir("openclaw-logsource-");
   const std::string file = dir.file("openclaw-2026-12-01.log");
-  append(file, real_line("memory pressure: ") + "\n");  // history before the exporter started: not counted
-  const auto collector = log_collector(target(dir.path()));
+  append_file(file, real_line("memory pressure: ") + "\n");  // history before the exporter started: not counted
+  const auto collector = log_collector(target_logging_to(dir.path()));
 
   auto before = collector->Collect();
   EXPECT_EQ(value_of(before, "openclaw_exporter_source_success", {{"source", "log"}}), 1);
@@ -83,7 +77,7 @@ TEST(LogSource, ARealHeapPressureLineBecomesACounterIncreaseAndGauges) {
   EXPECT_EQ(value_of(before, "openclaw_gateway_reported_rss_bytes"), std::nullopt);
   EXPECT_EQ(value_of(before, "openclaw_gateway_log_lines_total"), 0);
 
-  append(file, real_line("\"gateway ready\"") + "\n" + real_line("memory pressure: ") + "\n");
+  append_file(file, real_line("\"gateway ready\"") + "\n" + real_line("memory pressure: ") + "\n");
   const auto after = scrape_until(*collector, "openclaw_gateway_log_events_total", kHeapCritical, 1);
   EXPECT_EQ(value_of(after, "openclaw_gateway_log_events_total", kHeapCritical), 1);
   EXPECT_EQ(value_of(after, "openclaw_gateway_reported_heap_used_bytes", {{"gateway", "gw"}}), 206427136);
@@ -96,8 +90,8 @@ TEST(LogSource, ARealHeapPressureLineBecomesACounterIncreaseAndGauges) {
 TEST(LogSource, CountsEventsByKindAndUnparsableLines) {
   TempDir dir("openclaw-logsource-");
   const std::string file = dir.file("openclaw-2026-12-01.log");
-  const auto collector = log_collector(target(dir.path()));
-  append(file, real_line("liveness heartbeat delayed") + "\n{\"truncated\": \n" +
+  const auto collector = log_collector(target_logging_to(dir.path()));
+  append_file(file, real_line("liveness heartbeat delayed") + "\n{\"truncated\": \n" +
                    real_line("draining active work before") + "\n" + real_line("still draining") + "\n");
   const auto families = scrape_until(*collector, "openclaw_gateway_log_lines_total", {}, 4);
   EXPECT_EQ(value_of(families, "openclaw_gateway_log_lines_total"), 4);
@@ -111,8 +105,8 @@ TEST(LogSource, CountsEventsByKindAndUnparsableLines) {
 
 TEST(LogSource, AnUnreadableLogIsASourceFailureNotACrash) {
   TempDir dir("openclaw-logsource-");
-  append(dir.file("a-file"), "");
-  const auto collector = log_collector(target(dir.file("a-file")));  // ENOTDIR
+  append_file(dir.file("a-file"), "");
+  const auto collector = log_collector(target_logging_to(dir.file("a-file")));  // ENOTDIR
   const auto families = collector->Collect();
   EXPECT_EQ(value_of(families, "openclaw_exporter_source_success", {{"source", "log"}}), 0);
   EXPECT_EQ(value_of(families, "openclaw_gateway_log_events_total"), std::nullopt);
@@ -120,7 +114,7 @@ TEST(LogSource, AnUnreadableLogIsASourceFailureNotACrash) {
 }
 
 TEST(LogSource, AnEmptyLogDirTurnsTheSourceOff) {
-  const auto collector = log_collector(target(""));
+  const auto collector = log_collector(target_logging_to(""));
   const auto families = collector->Collect();
   EXPECT_EQ(value_of(families, "openclaw_exporter_source_success", {{"source", "log"}}), std::nullopt);
   EXPECT_EQ(value_of(families, "openclaw_gateway_log_events_total"), std::nullopt);

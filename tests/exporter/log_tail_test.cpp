@@ -19,6 +19,7 @@
 
 using namespace openclaw::exporter;
 using namespace std::chrono_literals;
+using openclaw::testing::append_file;
 using openclaw::testing::ChildProcess;
 using openclaw::testing::TempDir;
 
@@ -26,12 +27,6 @@ namespace {
 
 constexpr const char* kDay1 = "2026-12-01";
 constexpr const char* kDay2 = "2026-12-02";
-
-void append(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::app | std::ios::binary);
-  out << text;
-  if (!out.flush()) throw std::runtime_error("cannot append to " + path);
-}
 
 // A LogTail over a temp directory that records what it hands out.
 struct Tailed {
@@ -64,18 +59,18 @@ TEST(LogTail, NamesTheDailyFileLikeTheGateway) {
 
 TEST(LogTail, StartsAtTheEndOfTheFileFoundAtStart) {
   Tailed t;
-  append(t.file(kDay1), "{\"old\":1}\n{\"old\":2}\n");
+  append_file(t.file(kDay1), "{\"old\":1}\n{\"old\":2}\n");
   EXPECT_EQ(t.poll(kDay1), Lines{});
-  append(t.file(kDay1), "{\"new\":1}\n");
+  append_file(t.file(kDay1), "{\"new\":1}\n");
   EXPECT_EQ(t.poll(kDay1), Lines{"{\"new\":1}"});
   EXPECT_EQ(t.poll(kDay1), Lines{});
 }
 
 TEST(LogTail, StartingInsideALineSkipsTheRestOfIt) {
   Tailed t;
-  append(t.file(kDay1), "{\"old\":1}\n{\"half");
+  append_file(t.file(kDay1), "{\"old\":1}\n{\"half");
   EXPECT_EQ(t.poll(kDay1), Lines{});
-  append(t.file(kDay1), "\":2}\n{\"new\":1}\n");
+  append_file(t.file(kDay1), "\":2}\n{\"new\":1}\n");
   EXPECT_EQ(t.poll(kDay1), Lines{"{\"new\":1}"});
 }
 
@@ -83,7 +78,7 @@ TEST(LogTail, AMissingFileIsWaitedForAndThenReadFromItsStart) {
   Tailed t;
   EXPECT_EQ(t.poll(kDay1), Lines{});
   EXPECT_EQ(t.tail.current_path(), "");
-  append(t.file(kDay1), "{\"a\":1}\n{\"b\":2}\n");
+  append_file(t.file(kDay1), "{\"a\":1}\n{\"b\":2}\n");
   EXPECT_EQ(t.poll(kDay1), (Lines{"{\"a\":1}", "{\"b\":2}"}));
   EXPECT_EQ(t.tail.current_path(), t.file(kDay1));
 }
@@ -91,85 +86,85 @@ TEST(LogTail, AMissingFileIsWaitedForAndThenReadFromItsStart) {
 TEST(LogTail, KeepsAPartialLineUntilItsNewlineArrives) {
   Tailed t;
   EXPECT_EQ(t.poll(kDay1), Lines{});
-  append(t.file(kDay1), "{\"a\":1}\n{\"memory");
+  append_file(t.file(kDay1), "{\"a\":1}\n{\"memory");
   EXPECT_EQ(t.poll(kDay1), Lines{"{\"a\":1}"});
-  append(t.file(kDay1), " pressure\":");
+  append_file(t.file(kDay1), " pressure\":");
   EXPECT_EQ(t.poll(kDay1), Lines{});
-  append(t.file(kDay1), "2}\n");
+  append_file(t.file(kDay1), "2}\n");
   EXPECT_EQ(t.poll(kDay1), Lines{"{\"memory pressure\":2}"});
 }
 
 TEST(LogTail, FinishesARotatedFileThenReadsTheNewOneFromItsStart) {
   Tailed t;
-  append(t.file(kDay1), "{\"old\":0}\n");
+  append_file(t.file(kDay1), "{\"old\":0}\n");
   EXPECT_EQ(t.poll(kDay1), Lines{});
-  append(t.file(kDay1), "{\"before rotation\":1}\n");  // written, not yet read, when the gateway rotates
+  append_file(t.file(kDay1), "{\"before rotation\":1}\n");  // written, not yet read, when the gateway rotates
   ASSERT_EQ(std::rename(t.file(kDay1).c_str(), (t.file(kDay1) + ".1").c_str()), 0);
   EXPECT_EQ(t.poll(kDay1), Lines{"{\"before rotation\":1}"});  // the new file does not exist yet
-  append(t.file(kDay1), "{\"after rotation\":1}\n");
+  append_file(t.file(kDay1), "{\"after rotation\":1}\n");
   EXPECT_EQ(t.poll(kDay1), Lines{"{\"after rotation\":1}"});
-  append(t.file(kDay1) + ".1", "{\"late write to the old file\":1}\n");
+  append_file(t.file(kDay1) + ".1", "{\"late write to the old file\":1}\n");
   EXPECT_EQ(t.poll(kDay1), Lines{});  // the old file is done with
 }
 
 TEST(LogTail, RotationSeenInOnePollLosesNoLine) {
   Tailed t;
-  append(t.file(kDay1), "");
+  append_file(t.file(kDay1), "");
   EXPECT_EQ(t.poll(kDay1), Lines{});
-  append(t.file(kDay1), "{\"a\":1}\n");
+  append_file(t.file(kDay1), "{\"a\":1}\n");
   ASSERT_EQ(std::rename(t.file(kDay1).c_str(), (t.file(kDay1) + ".1").c_str()), 0);
-  append(t.file(kDay1), "{\"b\":2}\n");
+  append_file(t.file(kDay1), "{\"b\":2}\n");
   EXPECT_EQ(t.poll(kDay1), (Lines{"{\"a\":1}", "{\"b\":2}"}));
 }
 
 TEST(LogTail, ATruncatedFileIsReadAgainFromItsStart) {
   Tailed t;
   EXPECT_EQ(t.poll(kDay1), Lines{});
-  append(t.file(kDay1), "{\"a\":1}\n{\"b\":2}\n");
+  append_file(t.file(kDay1), "{\"a\":1}\n{\"b\":2}\n");
   EXPECT_EQ(t.poll(kDay1).size(), 2U);
   ASSERT_EQ(::truncate(t.file(kDay1).c_str(), 0), 0);
-  append(t.file(kDay1), "{\"c\":3}\n");
+  append_file(t.file(kDay1), "{\"c\":3}\n");
   EXPECT_EQ(t.poll(kDay1), Lines{"{\"c\":3}"});
 }
 
 TEST(LogTail, ANewDayFinishesTheOldFileThenFollowsTheNewOne) {
   Tailed t;
-  append(t.file(kDay1), "{\"old\":0}\n");
+  append_file(t.file(kDay1), "{\"old\":0}\n");
   EXPECT_EQ(t.poll(kDay1), Lines{});
-  append(t.file(kDay1), "{\"23:59:59\":1}\n{\"no newline at the end of the day\":1}");
-  append(t.file(kDay2), "{\"00:00:01\":1}\n");
+  append_file(t.file(kDay1), "{\"23:59:59\":1}\n{\"no newline at the end of the day\":1}");
+  append_file(t.file(kDay2), "{\"00:00:01\":1}\n");
   EXPECT_EQ(t.poll(kDay2), (Lines{"{\"23:59:59\":1}", "{\"no newline at the end of the day\":1}", "{\"00:00:01\":1}"}));
   EXPECT_EQ(t.tail.current_path(), t.file(kDay2));
-  append(t.file(kDay1), "{\"yesterday\":1}\n");
-  append(t.file(kDay2), "{\"today\":1}\n");
+  append_file(t.file(kDay1), "{\"yesterday\":1}\n");
+  append_file(t.file(kDay2), "{\"today\":1}\n");
   EXPECT_EQ(t.poll(kDay2), Lines{"{\"today\":1}"});
 }
 
 TEST(LogTail, FollowsTheProfilesFile) {
   Tailed t("work");
   EXPECT_EQ(t.poll(kDay1), Lines{});
-  append(t.file(kDay1), "{\"default profile\":1}\n");
-  append(t.dir.file("openclaw-work-2026-12-01.log"), "{\"work profile\":1}\n");
+  append_file(t.file(kDay1), "{\"default profile\":1}\n");
+  append_file(t.dir.file("openclaw-work-2026-12-01.log"), "{\"work profile\":1}\n");
   EXPECT_EQ(t.poll(kDay1), Lines{"{\"work profile\":1}"});
 }
 
 TEST(LogTail, DropsAndCountsALineLongerThanTheBound) {
   Tailed t("", 64);
   EXPECT_EQ(t.poll(kDay1), Lines{});
-  append(t.file(kDay1), std::string(100, 'x') + "\n{\"a\":1}\n");
+  append_file(t.file(kDay1), std::string(100, 'x') + "\n{\"a\":1}\n");
   EXPECT_EQ(t.poll(kDay1), Lines{"{\"a\":1}"});
   EXPECT_EQ(t.oversized, 1);
   // Growing across polls: counted once when it passes the bound, its end skipped when it arrives.
-  append(t.file(kDay1), std::string(50, 'y'));
+  append_file(t.file(kDay1), std::string(50, 'y'));
   EXPECT_EQ(t.poll(kDay1), Lines{});
-  append(t.file(kDay1), std::string(50, 'y'));
+  append_file(t.file(kDay1), std::string(50, 'y'));
   EXPECT_EQ(t.poll(kDay1), Lines{});
   EXPECT_EQ(t.oversized, 2);
-  append(t.file(kDay1), std::string(500, 'y') + "\n{\"b\":2}\n");
+  append_file(t.file(kDay1), std::string(500, 'y') + "\n{\"b\":2}\n");
   EXPECT_EQ(t.poll(kDay1), Lines{"{\"b\":2}"});
   EXPECT_EQ(t.oversized, 2);
   // Exactly at the bound is still a line.
-  append(t.file(kDay1), std::string(64, 'z') + "\n");
+  append_file(t.file(kDay1), std::string(64, 'z') + "\n");
   EXPECT_EQ(t.poll(kDay1), Lines{std::string(64, 'z')});
 }
 
@@ -182,7 +177,7 @@ TEST(LogTail, AMissingDirectoryIsAFailureNamingIt) {
 
 TEST(LogTail, AFileAsTheDirectoryIsAFailure) {
   TempDir dir("openclaw-logtail-");
-  append(dir.file("not-a-dir"), "");
+  append_file(dir.file("not-a-dir"), "");
   LogTail tail({dir.file("not-a-dir"), "", 1024}, {[](std::string_view) {}, [] {}});
   const auto status = tail.poll(kDay1);
   ASSERT_FALSE(status.ok());
@@ -194,7 +189,7 @@ TEST(LogTail, AnUnreadableFileIsAFailureAndRecovers) {
   TempDir dir("openclaw-logtail-");
   ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
   const std::string file = dir.file(gateway_log_file_name("", kDay1));
-  append(file, "{\"a\":1}\n");
+  append_file(file, "{\"a\":1}\n");
   ASSERT_EQ(::chmod(file.c_str(), 0600), 0);  // root's; the follower below runs as nobody
   ChildProcess child = ChildProcess::fork_and_run([&] {
     if (::setgid(65534) != 0 || ::setuid(65534) != 0) return 2;
@@ -212,13 +207,13 @@ TEST(LogTail, AnUnreadableFileIsAFailureAndRecovers) {
 TEST(LogFollower, DeliversLinesFromItsThreadAndStopsPromptly) {
   TempDir dir("openclaw-logfollower-");
   const std::string file = dir.file(gateway_log_file_name("", kDay1));
-  append(file, "{\"history\":1}\n");
+  append_file(file, "{\"history\":1}\n");
   std::atomic<int> lines{0};
   auto follower = std::make_unique<LogFollower>(LogTail::Options{dir.path(), "", 1024},
                                                 LogTail::Callbacks{[&](std::string_view) { ++lines; }, [] {}}, 10ms,
                                                 [] { return std::string(kDay1); });
   EXPECT_TRUE(follower->last_status().ok());
-  append(file, "{\"a\":1}\n{\"b\":2}\n");
+  append_file(file, "{\"a\":1}\n{\"b\":2}\n");
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (lines < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
   EXPECT_EQ(lines, 2);

@@ -15,6 +15,8 @@
 #include <thread>
 #include <vector>
 
+#include "child_helpers.hpp"
+#include "fixture_files.hpp"
 #include "paths.hpp"
 #include "proc_parsers.hpp"
 #include "process.hpp"
@@ -28,37 +30,8 @@ using openclaw::testing::ChildProcess;
 using openclaw::testing::TempDir;
 using namespace std::chrono_literals;
 using namespace std::string_literals;
-const std::string kFixtures = OPENCLAW_EXPORTER_FIXTURES;
 constexpr std::uint64_t kKiB = 1024;
 constexpr std::uint64_t kMiB = 1024 * 1024;
-
-class Pipe {
- public:
-  Pipe() {
-    if (::pipe2(fds_, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-  }
-  ~Pipe() {
-    for (const int fd : fds_) {
-      if (fd >= 0) ::close(fd);
-    }
-  }
-  Pipe(const Pipe&) = delete;
-  Pipe& operator=(const Pipe&) = delete;
-  void signal() const { (void)!::write(fds_[1], "x", 1); }
-  void wait() const {
-    char byte = 0;
-    (void)!::read(fds_[0], &byte, 1);
-  }
-  void close_write_end() {
-    ::close(fds_[1]);
-    fds_[1] = -1;
-  }
-  int read_end() const { return fds_[0]; }
-  int write_end() const { return fds_[1]; }
-
- private:
-  int fds_[2] = {-1, -1};
-};
 
 std::string read_text(const fs::path& path) {
   std::ifstream in(path);
@@ -333,24 +306,6 @@ TEST(LiveMemorySampler, HeapLimitFromTheEnvironmentOfARealProcess) {
   const auto unset = MemorySampler().heap_limit_bytes(without.pid());  // the flag is an argument of the script
   ASSERT_TRUE(unset.ok()) << unset.error();
   EXPECT_EQ(*unset, std::nullopt);
-}
-
-// Runs `body` in a child that dropped root to nobody, and returns what it wrote.
-std::string run_as_nobody(const std::function<std::string()>& body) {
-  Pipe out;
-  ChildProcess child = ChildProcess::fork_and_run([&] {
-    if (::setgid(65534) != 0 || ::setuid(65534) != 0) return 2;
-    const std::string text = body();
-    (void)!::write(out.write_end(), text.data(), text.size());
-    return 0;
-  });
-  out.close_write_end();
-  std::string text;
-  char buffer[512];
-  ssize_t got = 0;
-  while ((got = ::read(out.read_end(), buffer, sizeof(buffer))) > 0) text.append(buffer, static_cast<std::size_t>(got));
-  child.wait_exit(30s);
-  return text;
 }
 
 TEST(LiveMemorySampler, NoPermissionIsAFailureWithTheReason) {

@@ -59,8 +59,6 @@ class ProbeTest : public ::testing::Test {
   std::string base_;
 };
 
-}  // namespace
-
 TEST_F(ProbeTest, HttpProbeSucceedsOn2xxAndParsesTheBody) {
   const ProbeResult result = probe_http(base_ + "/readyz", 2s);
   EXPECT_TRUE(result.success) << result.error;
@@ -146,8 +144,6 @@ TEST(Prober, KeepsTheLastResultOfEachProbe) {
   EXPECT_FALSE(prober.last("b", ProbeKind::kHttp).has_value());
 }
 
-namespace {
-
 // What the probe functions and the test share. Held by shared_ptr: a Prober that fails to stop keeps running them.
 struct HangState {
   std::atomic<int> http_calls{0};
@@ -171,8 +167,6 @@ bool stops_within(std::unique_ptr<Prober> prober, std::chrono::milliseconds limi
   }).detach();
   return done.wait_for(limit) == std::future_status::ready;
 }
-
-}  // namespace
 
 // A gateway that accepts and never answers hangs its probe for as long as the probe function lets it. The other
 // probe kind must go on (each runs on its own thread), and a scrape reading the last results must not wait for the
@@ -281,3 +275,5 @@ TEST(Prober, AThrowingProbeIsAFailedProbeAndProbingGoesOn) {
   EXPECT_FALSE(websocket->success);
   EXPECT_NE(websocket->error.find("unexpected error"), std::string::npos);
 }
+
+}  // namespace

@@ -9,12 +9,11 @@
 #include <string>
 
 #include "cgroup.hpp"
+#include "fixture_files.hpp"
 #include "node_args.hpp"
 
 namespace openclaw::exporter {
 namespace {
-
-const std::string kFixtures = OPENCLAW_EXPORTER_FIXTURES;
 
 std::string fixture(const std::string& relative) {
   std::ifstream in(kFixtures + "/" + relative, std::ios::binary);

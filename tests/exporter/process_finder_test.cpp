@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "fixture_files.hpp"
 #include "paths.hpp"
 #include "process.hpp"
 #include "net.hpp"
@@ -23,7 +24,6 @@ namespace fs = std::filesystem;
 using openclaw::testing::ChildProcess;
 using openclaw::testing::TempDir;
 using namespace std::chrono_literals;
-const std::string kFixtures = OPENCLAW_EXPORTER_FIXTURES;
 
 Candidate candidate(int pid, int ppid, std::uint64_t start, int rank = 0, bool exporter = false) {
   return Candidate{{pid, start}, ppid, rank, exporter};

@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "child_helpers.hpp"
+#include "fixture_files.hpp"
 #include "paths.hpp"
 #include "process.hpp"
 
@@ -27,31 +29,8 @@ namespace fs = std::filesystem;
 using openclaw::testing::ChildProcess;
 using openclaw::testing::TempDir;
 using namespace std::chrono_literals;
-const std::string kFixtures = OPENCLAW_EXPORTER_FIXTURES;
 const auto kTicks = static_cast<double>(::sysconf(_SC_CLK_TCK));
 const auto kPageSize = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-
-struct Pipe {
-  int read_end = -1;
-  int write_end = -1;
-  Pipe() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-    read_end = fds[0];
-    write_end = fds[1];
-  }
-  ~Pipe() {
-    if (read_end >= 0) ::close(read_end);
-    if (write_end >= 0) ::close(write_end);
-  }
-  Pipe(const Pipe&) = delete;
-  Pipe& operator=(const Pipe&) = delete;
-  void signal() const { (void)!::write(write_end, "x", 1); }
-  void wait() const {
-    char byte = 0;
-    (void)!::read(read_end, &byte, 1);
-  }
-};
 
 std::size_t count_entries(const fs::path& dir) {
   return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
@@ -221,25 +200,6 @@ TEST(LiveProcessSampler, ReapedProcessIsGone) {
   const auto sample = ProcessSampler().sample(pid);
   ASSERT_FALSE(sample.ok());
   EXPECT_EQ(sample.error(), "process " + std::to_string(pid) + " gone");
-}
-
-// Runs `body` in a child that dropped root to nobody, and returns what it wrote.
-std::string run_as_nobody(const std::function<std::string()>& body) {
-  Pipe out;
-  ChildProcess child = ChildProcess::fork_and_run([&] {
-    if (::setgid(65534) != 0 || ::setuid(65534) != 0) return 2;
-    const std::string text = body();
-    (void)!::write(out.write_end, text.data(), text.size());
-    return 0;
-  });
-  ::close(out.write_end);
-  out.write_end = -1;
-  std::string text;
-  char buffer[512];
-  ssize_t got = 0;
-  while ((got = ::read(out.read_end, buffer, sizeof(buffer))) > 0) text.append(buffer, static_cast<std::size_t>(got));
-  child.wait_exit(30s);
-  return text;
 }
 
 TEST(LiveProcessSampler, NoPermissionIsAFailureWithTheReason) {

@@ -8,7 +8,7 @@
 using namespace openclaw::exporter;
 
 namespace {
-std::string fixture(const std::string& name) {
+std::string readyz_fixture(const std::string& name) {
   std::ifstream in(std::string(OPENCLAW_EXPORTER_FIXTURES) + "/readyz/" + name);
   std::ostringstream text;
   text << in.rdbuf();
@@ -17,7 +17,7 @@ std::string fixture(const std::string& name) {
 }  // namespace
 
 TEST(Readyz, ParsesTheRealGatewaysBody) {
-  const auto body = parse_readyz(fixture("ready.json"));
+  const auto body = parse_readyz(readyz_fixture("ready.json"));
   ASSERT_TRUE(body.ok()) << body.error();
   EXPECT_EQ(body->ready, true);
   ASSERT_TRUE(body->uptime_seconds.has_value());
@@ -30,7 +30,7 @@ TEST(Readyz, ParsesTheRealGatewaysBody) {
 }
 
 TEST(Readyz, ParsesANotReadyBody) {
-  const auto body = parse_readyz(fixture("not-ready.json"));
+  const auto body = parse_readyz(readyz_fixture("not-ready.json"));
   ASSERT_TRUE(body.ok());
   EXPECT_EQ(body->ready, false);
   EXPECT_EQ(body->event_loop_degraded, true);
@@ -58,11 +58,11 @@ TEST(WebsocketProbe, ComputesTheRfc6455AcceptKey) {
 
 // The shape the real gateway answers (503) while it drains active work after SIGTERM (../shared notes, 2026.9.6).
 TEST(Readyz, NamesTheFailingChecksOfADrainingGateway) {
-  const auto body = parse_readyz(fixture("draining.json"));
+  const auto body = parse_readyz(readyz_fixture("draining.json"));
   ASSERT_TRUE(body.ok()) << body.error();
   EXPECT_EQ(body->ready, false);
   EXPECT_EQ(body->failing, std::vector<std::string>{"gateway-draining"});
-  EXPECT_EQ(parse_readyz(fixture("not-ready.json"))->failing, std::vector<std::string>{"channels"});
+  EXPECT_EQ(parse_readyz(readyz_fixture("not-ready.json"))->failing, std::vector<std::string>{"channels"});
   EXPECT_FALSE(parse_readyz(R"({"ready":true})")->failing.has_value());  // an older gateway: unknown, not "none"
   EXPECT_EQ(parse_readyz(R"({"failing":["a",7,null]})")->failing, std::vector<std::string>{"a"});
 }

@@ -34,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "fixture_files.hpp"
 #include "proc_io.hpp"
 #include "sock_diag.hpp"
 
@@ -41,7 +42,6 @@ namespace openclaw::exporter {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kFixtures = OPENCLAW_EXPORTER_FIXTURES;
 
 constexpr int kEstablished = 1;
 constexpr int kFinWait2 = 5;

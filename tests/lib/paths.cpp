@@ -90,4 +90,10 @@ void write_file(const std::string& path, const std::string& contents) {
   if (!out.flush()) throw std::runtime_error("cannot write " + path);
 }
 
+void append_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::app | std::ios::binary);
+  out << text;
+  if (!out.flush()) throw std::runtime_error("cannot append to " + path);
+}
+
 }  // namespace openclaw::testing

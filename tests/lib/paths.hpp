@@ -35,5 +35,6 @@ class TempDir {
 // Whole-file helpers; they throw std::runtime_error naming the file on failure.
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& contents);
+void append_file(const std::string& path, const std::string& text);
 
 }  // namespace openclaw::testing

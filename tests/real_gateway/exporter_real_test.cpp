@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kG = "gateway=\"default\"";
+const std::string& kG = kGatewayLabel;  // short: it is in almost every series below
 const std::string kUnitLabels = "gateway=\"default\",unit=\"openclaw-gateway.service\"";
 
 std::string series(const std::string& name, const std::string& labels) { return name + "{" + labels + "}"; }
@@ -69,8 +69,6 @@ double soft_nofile(int pid) {
 }
 
 class ExporterOnRealGateway : public RealGatewayTest {};
-
-}  // namespace
 
 TEST_F(ExporterOnRealGateway, ProcessSeriesMatchTheTruthAtAQuietMoment) {
   const int pid = gateway().main_pid();
@@ -152,8 +150,6 @@ TEST_F(ExporterOnRealGateway, ProcessSeriesMatchTheTruthAtAQuietMoment) {
   FAIL() << "the gateway never held still for a comparison in 60 tries";
 }
 
-namespace {
-
 // Summed "Pss:" of /proc/PID/smaps_rollup over `tree`, in bytes (what `awk '/^Pss:/{s+=$2} END{print s*1024}'`
 // over the tree's files gives); processes gone meanwhile count 0.
 double tree_pss_bytes(const std::vector<pid_t>& tree) {
@@ -194,8 +190,6 @@ CgroupTruth cgroup_truth(const std::string& control_group) {
   const std::string v1 = "/sys/fs/cgroup/memory" + control_group;
   return {number_in(v1 + "/memory.usage_in_bytes", ""), number_in(v1 + "/memory.stat", "total_inactive_file")};
 }
-
-}  // namespace
 
 TEST_F(ExporterOnRealGateway, MemorySeriesMatchTheKernelsOwnCounters) {
   const int pid = gateway().main_pid();
@@ -319,3 +313,5 @@ TEST_F(ExporterOnRealGateway, ReadyzFieldsAreParsedAndBothProbesSucceed) {
       "probe_websocket_duration",
       s.get(series("openclaw_gateway_probe_duration_seconds", kG + ",probe=\"websocket\"")).value_or(-1) * 1000, "ms");
 }
+
+}  // namespace

@@ -132,8 +132,6 @@ class HookOnRealGateway : public RealGatewayTest {
   std::unique_ptr<ChildProcess> hook_;
 };
 
-}  // namespace
-
 TEST_F(HookOnRealGateway, FiringAlertRestartsThroughSystemctlAndVerifiesANewMainPid) {
   UserManager& manager = gateway().manager();
   const int old_pid = manager.main_pid(RealGateway::kUnit);
@@ -267,3 +265,5 @@ TEST(HookConfigOnRealGateway, Sigusr1IsRefusedByCheckConfig) {
   EXPECT_NE(check.output.find("debugger"), std::string::npos) << check.output;
   EXPECT_NE(check.output.find("SIGUSR2"), std::string::npos) << check.output;
 }
+
+}  // namespace

@@ -28,7 +28,6 @@ namespace {
 // The gateway accepted at most 32 upgrades from one client at a time in our runs (the rest: see the holder's log).
 constexpr int kConnections = 100;
 constexpr int kMinUpgraded = 10;
-const std::string kG = "gateway=\"default\"";
 
 // The shipped thresholds, read from the one file that defines them.
 std::map<std::string, double> shipped_thresholds() {
@@ -44,7 +43,7 @@ std::map<std::string, double> shipped_thresholds() {
 }
 
 std::string connections(const std::string& state) {
-  return "openclaw_gateway_connections{" + kG + ",state=\"" + state + "\"}";
+  return "openclaw_gateway_connections{" + kGatewayLabel + ",state=\"" + state + "\"}";
 }
 
 struct Sample {
@@ -69,7 +68,7 @@ class LeakExperiment : public RealGatewayTest {
       const int fds_before = open_fd_count(pid);
       const Scrape s = gateway().scrape_exporter();
       const auto after = tcp_states_of_pid(pid);
-      const double exporter_fds = s.get("openclaw_gateway_open_fds{" + kG + "}").value_or(-1);
+      const double exporter_fds = s.get("openclaw_gateway_open_fds{" + kGatewayLabel + "}").value_or(-1);
       // Transient fds of the gateway's own (see exporter_real_test.cpp): only a quiet moment is compared.
       if (before != after || fds_before != open_fd_count(pid) || exporter_fds != fds_before) {
         std::this_thread::sleep_for(200ms);
@@ -82,17 +81,17 @@ class LeakExperiment : public RealGatewayTest {
         for (char& c : kernel) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         EXPECT_EQ(s.get(connections(state)), count_or_zero(before, kernel)) << label << ": " << state;
       }
-      EXPECT_EQ(s.get("openclaw_gateway_open_fds{" + kG + "}"), fds_before) << label;
+      EXPECT_EQ(s.get("openclaw_gateway_open_fds{" + kGatewayLabel + "}"), fds_before) << label;
       Sample out;
       out.label = label;
       out.established = s.get(connections("established")).value_or(-1);
       out.close_wait = s.get(connections("close_wait")).value_or(-1);
       out.fin_wait2 = s.get(connections("fin_wait2")).value_or(-1);
       out.last_ack = s.get(connections("last_ack")).value_or(-1);
-      out.fds = s.get("openclaw_gateway_open_fds{" + kG + "}").value_or(-1);
-      out.rss = s.get("openclaw_gateway_resident_memory_bytes{" + kG + "}").value_or(-1);
-      out.ratio_fd = out.fds / s.get("openclaw_gateway_max_fds{" + kG + "}").value_or(1);
-      out.ratio_mem = out.rss / s.get("openclaw_gateway_memory_limit_bytes{" + kG + "}").value_or(1);
+      out.fds = s.get("openclaw_gateway_open_fds{" + kGatewayLabel + "}").value_or(-1);
+      out.rss = s.get("openclaw_gateway_resident_memory_bytes{" + kGatewayLabel + "}").value_or(-1);
+      out.ratio_fd = out.fds / s.get("openclaw_gateway_max_fds{" + kGatewayLabel + "}").value_or(1);
+      out.ratio_mem = out.rss / s.get("openclaw_gateway_memory_limit_bytes{" + kGatewayLabel + "}").value_or(1);
       const double tree_rss = tree_rss_bytes(pid);
       EXPECT_NEAR(out.rss, tree_rss, tree_rss * 0.05) << label;
       report(out);
@@ -141,8 +140,6 @@ class LeakExperiment : public RealGatewayTest {
   TempDir dir_{"openclaw-real-leak-"};
   std::map<std::string, double> thresholds_;
 };
-
-}  // namespace
 
 // The client side vanishes: the helper holds the upgrades (reading what the gateway sends), then is SIGKILLed, so
 // the kernel closes its ends with FIN. If the gateway did not close its side, the sockets would stay in CLOSE_WAIT.
@@ -217,3 +214,5 @@ TEST_F(LeakExperiment, ClientsThatNeverReadAndAreKilled) {
   record_figure("leak_idle_fds_killed_2s", after.fds, "");
   EXPECT_EQ(http_get(gateway().url("/readyz")).status, 200);
 }
+
+}  // namespace

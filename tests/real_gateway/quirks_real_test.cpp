@@ -18,8 +18,6 @@ std::string header(const HttpResponse& response, const std::string& name) {
   return it == response.headers.end() ? std::string{} : it->second;
 }
 
-}  // namespace
-
 // /metrics is not a metrics endpoint: unknown paths serve the control panel. Our exporter never asks the gateway for
 // /metrics; its readiness series come only from the /readyz JSON and are absent when the answer is not JSON.
 TEST_F(RealGatewayQuirks, MetricsPathIsTheControlPanelHtmlAndNeverMeaningful) {
@@ -110,3 +108,5 @@ TEST_F(RealGatewayQuirks, ReadyzGivesDetailsToLocalCallers) {
   EXPECT_EQ(healthz.status, 200);
   EXPECT_NE(healthz.body.find("\"ok\":true"), std::string::npos) << healthz.body;
 }
+
+}  // namespace

@@ -32,6 +32,9 @@ int openclaw_heap_limit_mib();
 // Generous: on a loaded 2-core machine the first start took up to ~70 s.
 inline constexpr std::chrono::seconds kReadyTimeout{240};
 
+// The label the exporter gives the one gateway these tests configure, as it appears in a series.
+inline const std::string kGatewayLabel = "gateway=\"default\"";
+
 class RealGateway {
  public:
   static constexpr const char* kUnit = "openclaw-gateway.service";

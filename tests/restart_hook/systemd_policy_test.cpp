@@ -16,8 +16,8 @@ namespace {
 using namespace std::chrono_literals;
 namespace t = openclaw::testing;
 
-constexpr const char* kUnit = "openclaw-gateway.service";
-constexpr const char* kToken = "fixture-token";
+constexpr const char* kGatewayUnit = "openclaw-gateway.service";
+constexpr const char* kFixtureToken = "fixture-token";
 
 class SystemdPolicyTest : public ::testing::Test {
  protected:
@@ -26,17 +26,17 @@ class SystemdPolicyTest : public ::testing::Test {
     port = t::free_tcp_port();
     t::GatewayUnitOptions unit;
     unit.port = port;
-    unit.args = {"--exit-78-file", dir.file("exit-78"), "--token", kToken};
+    unit.args = {"--exit-78-file", dir.file("exit-78"), "--token", kFixtureToken};
     unit.restart_sec = 500ms;
     unit.timeout_stop_sec = 20s;  // the fixture, like openclaw, drains for min(325, 20 - 5) - 10 = 5 s at most
-    ASSERT_EQ(manager.install_unit(kUnit, t::render_gateway_unit(unit)).exit_code, 0);
-    ASSERT_EQ(manager.start(kUnit).exit_code, 0);
+    ASSERT_EQ(manager.install_unit(kGatewayUnit, t::render_gateway_unit(unit)).exit_code, 0);
+    ASSERT_EQ(manager.start(kGatewayUnit).exit_code, 0);
     ASSERT_TRUE(t::wait_until([&] { return t::http_get(url("/readyz"), 1s).status == 200; }, 20s));
-    t::write_file(dir.file("gateway-token"), std::string(kToken) + "\n");
+    t::write_file(dir.file("gateway-token"), std::string(kFixtureToken) + "\n");
   }
   void TearDown() override {
     engine.reset();
-    manager.stop(kUnit);
+    manager.stop(kGatewayUnit);
   }
 
   std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port) + path; }
@@ -110,7 +110,7 @@ rules:
 // drain out — a success, however short verify_timeout is, with the drain in the record.
 TEST_F(SystemdPolicyTest, AnImmediateRestartWaitsOutTheGatewaysDrain) {
   start_engine();
-  const int before = manager.main_pid(kUnit);
+  const int before = manager.main_pid(kGatewayUnit);
   add_work(2500ms);
   EXPECT_EQ(deliver("OpenClawGatewayMemoryHigh", "mem-1"), "executed");
   ASSERT_TRUE(t::wait_until([&] { return engine->idle(); }, 30s));
@@ -119,7 +119,7 @@ TEST_F(SystemdPolicyTest, AnImmediateRestartWaitsOutTheGatewaysDrain) {
   EXPECT_EQ(restarts[0]["result"], "success") << restarts[0].dump();
   EXPECT_GE(restarts[0]["drain_seconds"].get<double>(), 2.0) << restarts[0].dump();
   EXPECT_FALSE(restarts[0]["drain_cut_off"].get<bool>());
-  EXPECT_NE(manager.main_pid(kUnit), before);
+  EXPECT_NE(manager.main_pid(kGatewayUnit), before);
   EXPECT_TRUE(records("gave_up").empty());
 }
 
@@ -148,25 +148,25 @@ TEST_F(SystemdPolicyTest, AScheduledRestartWaitsForIdleThroughThePreflightComman
 // An operator's stop is never undone by the hook, and a unit that exits 78 is never restarted.
 TEST_F(SystemdPolicyTest, AnOperatorsStopAndExit78AreRefused) {
   start_engine();
-  ASSERT_EQ(manager.stop(kUnit).exit_code, 0);
+  ASSERT_EQ(manager.stop(kGatewayUnit).exit_code, 0);
   EXPECT_EQ(deliver("OpenClawGatewayMemoryHigh", "mem-2"), "operator_stopped");
-  EXPECT_EQ(manager.active_state(kUnit), "inactive");
+  EXPECT_EQ(manager.active_state(kGatewayUnit), "inactive");
   t::write_file(dir.file("exit-78"), "");
-  manager.start(kUnit);
-  ASSERT_TRUE(manager.wait_for_state(kUnit, "failed", 10s));
-  EXPECT_EQ(manager.property(kUnit, "ExecMainStatus"), "78");
+  manager.start(kGatewayUnit);
+  ASSERT_TRUE(manager.wait_for_state(kGatewayUnit, "failed", 10s));
+  EXPECT_EQ(manager.property(kGatewayUnit, "ExecMainStatus"), "78");
   EXPECT_EQ(deliver("OpenClawGatewayMemoryHigh", "mem-3"), "config_invalid");
   EXPECT_EQ(deliver("OpenClawGatewayDown", "down-1"), "config_invalid");
   EXPECT_TRUE(records("restart").empty());
-  EXPECT_EQ(manager.active_state(kUnit), "failed");
+  EXPECT_EQ(manager.active_state(kGatewayUnit), "failed");
 }
 
 // `confirm: unhealthy`: a Down alert about a gateway that answers and whose unit is active is declined.
 TEST_F(SystemdPolicyTest, ADownAlertAboutAHealthyGatewayIsDeclined) {
   start_engine();
-  const int before = manager.main_pid(kUnit);
+  const int before = manager.main_pid(kGatewayUnit);
   EXPECT_EQ(deliver("OpenClawGatewayDown", "down-2"), "confirmed_healthy");
-  EXPECT_EQ(manager.main_pid(kUnit), before);
+  EXPECT_EQ(manager.main_pid(kGatewayUnit), before);
   EXPECT_TRUE(records("restart").empty());
 }
 
