@@ -280,8 +280,11 @@ TEST(LiveMemorySampler, ChildrenByKindFromTheirArgv) {
   EXPECT_GT(kind_pss(*tree, ChildKind::kSpawnBroker), 0U);
   EXPECT_GT(kind_pss(*tree, ChildKind::kLocalEmbeddings), 0U);
   // The main process's Pss and its children's add up to the tree's. The main process is a fork of this test
-  // program: its Pss moves whenever this program writes to a page they still share, so the independent reading
-  // is taken just before and just after the tree's, and the tree's main share must lie between the two.
+  // program: its Pss moves whenever a page it shares (with this program, or libc's with every process on the
+  // machine) gains or loses a sharer — seen moving 3 % within milliseconds under the parallel ASan suites. So the
+  // independent reading is taken just before and just after the tree's, and the tree's main share must lie within
+  // 10 % of that bracket: reading Rss instead of Pss (the fork's Rss is about twice its Pss) or counting a child
+  // twice still fails it.
   const std::string rollup = "/proc/" + std::to_string(parent.pid()) + "/smaps_rollup";
   const auto before = parse_smaps_rollup(read_text(rollup));
   const auto sampled = ProcessSampler().sample(parent.pid());
@@ -293,8 +296,8 @@ TEST(LiveMemorySampler, ChildrenByKindFromTheirArgv) {
   for (const auto& [kind, by_kind] : tree->children) children += by_kind.pss_bytes;
   const double main_share = static_cast<double>(tree->pss_bytes - children);
   const auto [low, high] = std::minmax(before->pss_bytes, after->pss_bytes);
-  EXPECT_GE(main_share, 0.98 * static_cast<double>(low));
-  EXPECT_LE(main_share, 1.02 * static_cast<double>(high));
+  EXPECT_GE(main_share, 0.9 * static_cast<double>(low));
+  EXPECT_LE(main_share, 1.1 * static_cast<double>(high));
 }
 
 TEST(LiveMemorySampler, HeapLimitFromTheEnvironmentOfARealProcess) {
