@@ -51,4 +51,12 @@ Alert firing(const std::string& alertname, const std::string& gateway, const std
   return alert;
 }
 
+std::vector<nlohmann::json> audit_events(const Engine& engine, const std::string& event) {
+  std::vector<nlohmann::json> out;
+  for (const auto& r : engine.recent_decisions()) {
+    if (r.value("event", "") == event) out.push_back(r);
+  }
+  return out;
+}
+
 }  // namespace openclaw::hook::testing

@@ -1,12 +1,15 @@
 #pragma once
 
-// Shared by the restart hook's tests: a fake clock, a base configuration, alerts, time literals.
+// Shared by the restart hook's tests: a fake clock, a base configuration, alerts, time literals, audit records.
 #include <atomic>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "clock.hpp"
 #include "config.hpp"
+#include "engine.hpp"
 #include "webhook.hpp"
 
 namespace openclaw::hook::testing {
@@ -32,5 +35,8 @@ Config example_config(const std::string& state_dir = "/tmp/unused");
 
 Alert firing(const std::string& alertname, const std::string& gateway = "default",
              const std::string& fingerprint = "fp1", const std::string& starts_at = "2026-03-10T10:00:00Z");
+
+// The engine's recent audit records whose "event" is `event` ("restart", "gave_up", …), oldest first.
+std::vector<nlohmann::json> audit_events(const Engine& engine, const std::string& event);
 
 }  // namespace openclaw::hook::testing

@@ -85,13 +85,7 @@ rules:
     EXPECT_TRUE(decisions.ok());
     return decisions.ok() ? (*decisions)[0]["reason"].get<std::string>() : "";
   }
-  std::vector<nlohmann::json> records(const std::string& event) {
-    std::vector<nlohmann::json> out;
-    for (const auto& r : engine->recent_decisions()) {
-      if (r.value("event", "") == event) out.push_back(r);
-    }
-    return out;
-  }
+  std::vector<nlohmann::json> records(const std::string& event) const { return testing::audit_events(*engine, event); }
 
   t::TempDir dir;
   t::UserManager manager;

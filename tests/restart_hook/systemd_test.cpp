@@ -44,13 +44,7 @@ class SystemdActionTest : public ::testing::Test {
                                       EngineOptions{.dry_run = false, .tick_interval = 100ms,
                                                     .verify_poll_interval = 100ms});
   }
-  std::vector<nlohmann::json> restart_records() {
-    std::vector<nlohmann::json> out;
-    for (const auto& r : engine->recent_decisions()) {
-      if (r.value("event", "") == "restart") out.push_back(r);
-    }
-    return out;
-  }
+  std::vector<nlohmann::json> restart_records() const { return testing::audit_events(*engine, "restart"); }
   void fire(const std::string& fingerprint) {
     WebhookPayload payload;
     payload.alerts.push_back(testing::firing("OpenClawGatewayDown", "default", fingerprint));
