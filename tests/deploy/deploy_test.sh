@@ -141,7 +141,14 @@ for d in etc home var/lib; do
 done
 mount -t tmpfs -o mode=0755 tmpfs /run/systemd && mkdir -p /run/systemd/system || fail "tmpfs /run/systemd"
 mkdir -p /run/user 2>/dev/null; mount -t tmpfs -o mode=0755 tmpfs /run/user || fail "tmpfs /run/user"
+# A fresh /tmp (the gateway's log dir /tmp/openclaw is per host), with the source and build trees bound back in when
+# they live under /tmp (a CI clone may).
+mkdir -p "$scratch/host-tmp" && mount --bind /tmp "$scratch/host-tmp" || fail "bind /tmp"
 mount -t tmpfs -o mode=1777 tmpfs /tmp || fail "tmpfs /tmp"
+for tree in "$src" "$build"; do
+  [[ $tree == /tmp/* ]] || continue
+  mkdir -p "$tree" && mount --bind "$scratch/host-tmp/${tree#/tmp/}" "$tree" || fail "bind $tree back into /tmp"
+done
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 gport=$(free_port) eport=$(free_port) hport=$(free_port) pport=$(free_port) aport=$(free_port)
@@ -284,6 +291,17 @@ grep -q "^ReadWritePaths=$state_dir$" "$home/.config/systemd/user/openclaw-resta
   || fail "hook unit: ReadWritePaths is not the config's state_dir"
 [[ -s /etc/openclaw-restart-hook/token && $(stat -c '%U %a' /etc/openclaw-restart-hook/token) == "$user 600" ]] \
   || fail "the token is not a filled 0600 file of $user"
+
+log "install.sh refuses a hook config that fails --check-config, and leaves the running hook alone"
+hook_pid=$(unit_prop openclaw-restart-hook.service MainPID)
+as_user cp -p "$hook_config" "$hook_config.good"
+echo "no_such_key: 1" | as_user tee -a "$hook_config" >/dev/null
+if as_user bash -c "cd '$src' && deploy/systemd/install.sh --build-dir '$build'" >"$scratch/install3.out" 2>&1; then
+  fail "install.sh accepted a hook config that --check-config rejects"
+fi
+grep -q "config.yml is invalid" "$scratch/install3.out" || { cat "$scratch/install3.out"; fail "install.sh: no reason given"; }
+[[ $(unit_prop openclaw-restart-hook.service MainPID) == "$hook_pid" ]] || fail "install.sh restarted the hook anyway"
+as_user mv "$hook_config.good" "$hook_config"
 
 log "docs: a port other than the default: edit the two flags.env files, restart the units"
 as_user sed -i "s/127.0.0.1:9789/127.0.0.1:$eport/" "$exporter_flags"
