@@ -17,7 +17,7 @@
 # works under the hook unit's hardening; every host path docker-compose.yml mounts exists; uninstall.sh --purge and
 # the docs' removal steps leave nothing behind.
 #
-# Isolation: everything runs in a private mount namespace where /etc, /home and /var/lib are overlays (the user, the
+# Isolation: everything runs in a private mount namespace where /etc, /home, /var/lib, /var/log are overlays (the user, the
 # linger file, /etc/prometheus, /etc/openclaw-restart-hook and Prometheus' data never reach the host), /run/user,
 # /run/systemd and /tmp are fresh tmpfs, ports are picked at run time, and every process lives in a cgroup subtree of
 # our own that the cleanup kills (a trap, plus a watchdog should this script be SIGKILLed). Needs root.
@@ -134,7 +134,7 @@ cgtop=$DEPLOY_CGTOP
 build=$DEPLOY_BUILD
 
 # ---- a host of our own: overlays over /etc, /home and /var/lib; fresh /run/user, /run/systemd, /tmp ----
-for d in etc home var/lib; do
+for d in etc home var/lib var/log; do  # var/log: useradd writes lastlog/faillog
   o=$scratch/overlay/${d//\//_}
   mkdir -p "$o/upper" "$o/work"
   mount -t overlay overlay -o "lowerdir=/$d,upperdir=$o/upper,workdir=$o/work" "/$d" || fail "overlay on /$d"
