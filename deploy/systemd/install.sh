@@ -51,13 +51,7 @@ exporter=$(find_file openclaw-gateway-exporter exporter)
 hook=$(find_file openclaw-restart-hook restart-hook)
 shim=$(find_file libopenclaw-tls-shim.so lib)
 
-install -d -m 0755 "$prefix/bin" "$lib_dir" "$unit_dir" "$prefix/share/doc/openclaw"
 install -d -m 0700 "$config_dir" "$exporter_config_dir" "$state_dir"
-install -m 0755 "$exporter" "$prefix/bin/openclaw-gateway-exporter"
-install -m 0755 "$hook" "$prefix/bin/openclaw-restart-hook"
-# Both binaries dlopen it for TLS (common/src/http_server.cpp: next to the binary, then ../lib/openclaw).
-install -m 0644 "$shim" "$lib_dir/libopenclaw-tls-shim.so"
-install -m 0644 "$repo/docs/deploy.md" "$repo/docs/alerts.md" "$prefix/share/doc/openclaw/"
 
 # What the gateway's own unit says (openclaw writes ExecStart=<node> --max-old-space-size=N <entry> gateway --port P
 # and Environment=OPENCLAW_GATEWAY_PORT=P): the port for the probes, node and entry for the busy check, so the hook
@@ -112,6 +106,19 @@ else
   say "kept existing $token_file"
 fi
 
+# Never install or start a hook that would refuse its configuration (nor restart a working one into that): the new
+# binary checks it before anything is replaced.
+if ! check=$("$hook" --check-config --config.file="$config_dir/config.yml" 2>&1); then
+  printf '%s\n' "$check" >&2
+  die "$config_dir/config.yml is invalid (above); fix it and run install.sh again. Nothing was installed or (re)started"
+fi
+
+install -d -m 0755 "$prefix/bin" "$lib_dir" "$unit_dir" "$prefix/share/doc/openclaw"
+install -m 0755 "$exporter" "$prefix/bin/openclaw-gateway-exporter"
+install -m 0755 "$hook" "$prefix/bin/openclaw-restart-hook"
+# Both binaries dlopen it for TLS (common/src/http_server.cpp: next to the binary, then ../lib/openclaw).
+install -m 0644 "$shim" "$lib_dir/libopenclaw-tls-shim.so"
+install -m 0644 "$repo/docs/deploy.md" "$repo/docs/alerts.md" "$prefix/share/doc/openclaw/"
 # The units, with this install's paths written in (%h/.local/... and %h/.config/... are only the defaults).
 for unit in openclaw-gateway-exporter.service openclaw-restart-hook.service; do
   sed -e "s|%h/.local/state/|$state_home/|g" -e "s|%h/.local/bin/|$prefix/bin/|g" \
@@ -119,12 +126,6 @@ for unit in openclaw-gateway-exporter.service openclaw-restart-hook.service; do
       "$repo/deploy/systemd/$unit" >"$unit_dir/$unit.tmp"
   mv "$unit_dir/$unit.tmp" "$unit_dir/$unit"
 done
-
-# Never start a hook that would refuse its configuration (or restart a working one into that).
-if ! check=$("$prefix/bin/openclaw-restart-hook" --check-config --config.file="$config_dir/config.yml" 2>&1); then
-  printf '%s\n' "$check" >&2
-  die "$config_dir/config.yml is invalid (above); fix it and run install.sh again. Nothing was (re)started"
-fi
 
 # Without lingering the user manager, and with it both units and the gateway, stops at the user's last logout and
 # does not start at boot.

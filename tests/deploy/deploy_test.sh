@@ -294,6 +294,7 @@ grep -q "^ReadWritePaths=$state_dir$" "$home/.config/systemd/user/openclaw-resta
 
 log "install.sh refuses a hook config that fails --check-config, and leaves the running hook alone"
 hook_pid=$(unit_prop openclaw-restart-hook.service MainPID)
+touch -d '1 hour ago' "$home/.local/bin/openclaw-restart-hook" "$home/.config/systemd/user/openclaw-restart-hook.service"
 as_user cp -p "$hook_config" "$hook_config.good"
 echo "no_such_key: 1" | as_user tee -a "$hook_config" >/dev/null
 if as_user bash -c "cd '$src' && deploy/systemd/install.sh --build-dir '$build'" >"$scratch/install3.out" 2>&1; then
@@ -301,6 +302,8 @@ if as_user bash -c "cd '$src' && deploy/systemd/install.sh --build-dir '$build'"
 fi
 grep -q "config.yml is invalid" "$scratch/install3.out" || { cat "$scratch/install3.out"; fail "install.sh: no reason given"; }
 [[ $(unit_prop openclaw-restart-hook.service MainPID) == "$hook_pid" ]] || fail "install.sh restarted the hook anyway"
+[[ -z $(find "$home/.local/bin/openclaw-restart-hook" "$home/.config/systemd/user/openclaw-restart-hook.service" -mmin -30) ]] \
+  || fail "install.sh replaced the binary or the unit although the config is invalid"
 as_user mv "$hook_config.good" "$hook_config"
 
 log "docs: a port other than the default: edit the two flags.env files, restart the units"
@@ -453,6 +456,7 @@ pid_after=$(unit_prop openclaw-gateway.service MainPID)
 [[ $pid_after != "$pid_before" && $pid_after != 0 ]] || fail "MainPID did not change ($pid_before -> $pid_after)"
 curl -fsS --max-time 5 "http://127.0.0.1:$gport/readyz" >/dev/null || fail "the restarted gateway is not ready"
 log "check: restarted by the installed hook (audit log: event restart, rule down, result success); MainPID $pid_before -> $pid_after"
+grep '"event":"restart"' "$state_dir/audit.log" | tail -n1 | cut -c1-600
 
 # ---- HOOK POINT for the lead (alerts/ human notifications): assert the person's sink received the message ----
 person_notified() {
