@@ -90,6 +90,7 @@ ENV
 sed -e "s|^state_dir: [^ ]*|state_dir: $state_dir|" \
     -e "s|/etc/openclaw-restart-hook/token|$token_file|" \
     -e "s|http://127.0.0.1:18789/|http://127.0.0.1:$port/|" \
+    -e "s|^    unit: openclaw-gateway.service|    unit: $gateway_unit|" \
     -e "${node_bin:+s|\[/usr/bin/node, |[$node_bin, |}" \
     -e "${entry:+s|/usr/lib/node_modules/openclaw/openclaw.mjs|$entry|}" \
     "$repo/deploy/openclaw-restart-hook.yml" | write_once "$config_dir/config.yml"
