@@ -32,44 +32,8 @@ src=${OPENCLAW_SOURCE_DIR:-$(cd "$(dirname "$SELF")/../.." && pwd)}
 build=$(readlink -f "${1:-${OPENCLAW_BINARY_DIR:-$src/build/ci}}")
 t0=$SECONDS
 
-log() { printf '[deploy %3ds] %s\n' $((SECONDS - t0)) "$*"; }
-fail() { printf '[deploy %3ds] FAIL: %s\n' $((SECONDS - t0)) "$*" >&2; exit 1; }
-
-cgroup_mounts() { awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts; }
-
-destroy_cgroup_tree() {  # REL: kill everything in that subtree of every hierarchy, remove it
-  local rel=$1 mnt dir pid round left=0
-  [[ $rel == */openclaw-deploy.* ]] || return 0
-  for ((round = 0; round < 50; round++)); do
-    left=0
-    while read -r mnt; do
-      [[ -d $mnt$rel ]] || continue
-      while IFS= read -r dir; do
-        while read -r pid; do [[ -n $pid ]] && { kill -KILL "$pid" 2>/dev/null; left=1; }; done <"$dir/cgroup.procs"
-      done < <(find "$mnt$rel" -type d 2>/dev/null)
-    done < <(cgroup_mounts)
-    ((left)) || break
-    sleep 0.1
-  done
-  for ((round = 0; round < 20; round++)); do
-    left=0
-    while read -r mnt; do
-      [[ -d $mnt$rel ]] || continue
-      find "$mnt$rel" -depth -type d -exec rmdir {} + 2>/dev/null
-      [[ -d $mnt$rel ]] && left=1
-    done < <(cgroup_mounts)
-    ((left)) || break
-    sleep 0.1
-  done
-  ((left)) && echo "deploy_test: could not remove cgroup $rel" >&2
-  return 0
-}
-
-remove_scratch() {
-  [[ $1 == /var/tmp/openclaw-deploy.* ]] || return 0
-  umount -R "$1" 2>/dev/null
-  rm -rf --one-file-system "$1"
-}
+# shellcheck source=isolated_host.sh
+source "$(dirname "$SELF")/isolated_host.sh"   # log, fail, wait_until, free_port, cgroup plumbing, cleanup
 
 # ---- watchdog: waits for EOF on its stdin (this script's end, however it ends), then cleans up ----
 if [[ ${1:-} == --watchdog ]]; then
@@ -106,16 +70,7 @@ if [[ ${_OPENCLAW_DEPLOY_INNER:-} != 1 ]]; then
   mkfifo "$scratch/alive"
   ( setsid bash "$SELF" --watchdog "$scratch" "$cgtop" <"$scratch/alive" >/dev/null 2>&1 & )
   exec {alive_fd}>"$scratch/alive"
-  procs=()
-  while read -r fstype mnt opts; do
-    case $fstype in
-      cgroup2) ;;
-      cgroup) [[ ",$opts," == *,name=systemd,* || ",$opts," == *,memory,* ]] || continue ;;
-      *) continue ;;
-    esac
-    mkdir -p "$mnt$cgtop/test" || exit 1
-    procs+=("$mnt$cgtop/test/cgroup.procs")
-  done < <(awk '{ print $3, $2, $4 }' /proc/self/mounts)
+  mapfile -t procs < <(make_cgroup "$cgtop/test") && ((${#procs[@]})) || exit 1
   export _OPENCLAW_DEPLOY_INNER=1 DEPLOY_SCRATCH=$scratch DEPLOY_CGTOP=$cgtop DEPLOY_BUILD=$build
   bash -c 'for f in "${@:2}"; do echo $$ >"$f" || exit 1; done; exec unshare --mount --propagation private -- bash "$1"' \
     inner "$SELF" "${procs[@]}" {alive_fd}>&- &
@@ -150,19 +105,9 @@ for tree in "$src" "$build"; do
   mkdir -p "$tree" && mount --bind "$scratch/host-tmp/${tree#/tmp/}" "$tree" || fail "bind $tree back into /tmp"
 done
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 gport=$(free_port) eport=$(free_port) hport=$(free_port) pport=$(free_port) aport=$(free_port)
 log "ports: gateway $gport, exporter $eport, hook $hport, prometheus $pport, alertmanager $aport"
 
-# wait_until SECONDS DESCRIPTION COMMAND...: polls COMMAND every 0.2 s
-wait_until() {
-  local limit=$1 what=$2 deadline=$((SECONDS + $1))
-  shift 2
-  until "$@" >/dev/null 2>&1; do
-    ((SECONDS < deadline)) || fail "not within ${limit}s: $what"
-    sleep 0.2
-  done
-}
 
 # ---- the gateway's user: new, unique, non-root ----
 user=ocdeploy$(printf '%04x%04x' $RANDOM $RANDOM)
@@ -179,16 +124,8 @@ unit_prop() { user_systemctl show -p "$2" --value "$1"; }
 
 # ---- the user's systemd manager (what logind starts as user@<uid>.service), in a delegated cgroup ----
 manager_cg="$cgtop/user@$uid.service"
-manager_procs=()
-while read -r fstype mnt opts; do
-  case $fstype in
-    cgroup2) ;;
-    cgroup) [[ ",$opts," == *,name=systemd,* || ",$opts," == *,memory,* ]] || continue ;;
-    *) continue ;;
-  esac
-  mkdir -p "$mnt$manager_cg" && chown -R "$uid:$gid" "$mnt$manager_cg" || fail "cgroup $mnt$manager_cg"
-  manager_procs+=("$mnt$manager_cg/cgroup.procs")
-done < <(awk '{ print $3, $2, $4 }' /proc/self/mounts)
+mapfile -t manager_procs < <(make_cgroup "$manager_cg" "$uid:$gid") && ((${#manager_procs[@]})) \
+  || fail "cannot create the delegated cgroup $manager_cg"
 (
   for f in "${manager_procs[@]}"; do echo "$BASHPID" >"$f" || exit 1; done
   exec setpriv --reuid="$uid" --regid="$gid" --init-groups env -i HOME="$home" USER="$user" LOGNAME="$user" \
