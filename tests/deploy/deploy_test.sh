@@ -388,7 +388,7 @@ for line in open(sys.argv[1]):
 sys.exit(1)
 PY
 }
-wait_until 75 "the hook's audit log records a successful restart by rule 'down'" restart_recorded
+wait_until 120 "the hook's audit log records a successful restart by rule 'down'" restart_recorded
 pid_after=$(unit_prop openclaw-gateway.service MainPID)
 [[ $pid_after != "$pid_before" && $pid_after != 0 ]] || fail "MainPID did not change ($pid_before -> $pid_after)"
 curl -fsS --max-time 5 "http://127.0.0.1:$gport/readyz" >/dev/null || fail "the restarted gateway is not ready"
