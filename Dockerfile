@@ -30,6 +30,8 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       $(cat /runtime-packages.txt) ca-certificates libssl-dev systemd \
  && rm -rf /var/lib/apt/lists/*
+# civetweb's TLS needs the shim (common/tls-shim): the binaries look for it in ../lib/openclaw next to themselves.
+COPY --from=build /src/build/release/lib/libopenclaw-tls-shim.so /usr/local/lib/openclaw/libopenclaw-tls-shim.so
 # The production user (the gateway's) is chosen at run time with `user:`; this one is only the default.
 RUN useradd --system --uid 999 --home-dir /nonexistent --shell /usr/sbin/nologin openclaw
 USER openclaw

@@ -227,7 +227,7 @@ case ${1:?usage: run.sh CHECK} in
     need promtool prometheus
     # promtool insists that the hook's token file exists: check a copy whose token path points at a scratch file.
     echo token >"$tmp/token"
-    sed -e "s#/etc/openclaw-restart-hook/token#$tmp/token#" -e "s#\.\./alerts/#$PWD/alerts/#" \
+    sed -e "s#/etc/prometheus/openclaw-restart-hook.token#$tmp/token#" -e "s#\.\./alerts/#$PWD/alerts/#" \
       deploy/prometheus.yml >"$tmp/prometheus.yml"
     grep -q "credentials_file: $tmp/token" "$tmp/prometheus.yml"
     promtool check config "$tmp/prometheus.yml" ;;
