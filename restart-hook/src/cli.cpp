@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -20,6 +22,12 @@
 
 namespace openclaw::hook {
 namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
+  return name;
+}
 
 void check_readable(const std::string& path, const char* key) {
   if (!path.empty() && ::access(path.c_str(), R_OK) != 0) {
@@ -41,8 +49,20 @@ bool listens_on_loopback_only(const std::string& listen_address) {
 
 namespace {
 
+Config load_with_schedule_offsets(const std::string& path) {
+  Config config = load_config_file(path);
+  const std::string host = host_name();
+  assign_schedule_offsets(config, host);
+  for (const auto& gw : config.gateways) {
+    if (config.policy.low_traffic_windows.empty()) break;
+    spdlog::info("gateway {}: scheduled restarts run {} s into each low-traffic window (host {})", gw.name,
+                 gw.schedule_offset.count() / 1000, host);
+  }
+  return config;
+}
+
 int serve(const CliOptions& options) {
-  const Config config = load_config_file(options.config_file);
+  const Config config = load_with_schedule_offsets(options.config_file);
   const Credentials credentials = load_credentials(config.auth);
   check_readable(config.tls.cert_file, "tls.cert_file");
   check_readable(config.tls.key_file, "tls.key_file");

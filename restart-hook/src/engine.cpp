@@ -17,6 +17,8 @@ using nlohmann::json;
 // A confirmation GET must not hold a webhook answer for long: Alertmanager times out at 10 s by default.
 constexpr std::chrono::milliseconds kConfirmTimeout{3000};
 
+double unix_seconds(TimePoint t) { return static_cast<double>(to_unix_ms(t)) / 1000.0; }
+
 }  // namespace
 
 Engine::Engine(const Config& config, EngineDeps deps, HookMetrics& metrics, EngineOptions options)
@@ -137,6 +139,10 @@ Status Engine::record(const std::vector<Decided>& decided, std::optional<PolicyS
       return written;
     }
     metrics_.decision(d.gateway, to_string(d.action), d.reason);
+    if (d.action == Action::kNone &&
+        std::find(kDeclinedReasons.begin(), kDeclinedReasons.end(), d.reason) != kDeclinedReasons.end()) {
+      metrics_.declined(d.reason, static_cast<double>(to_unix_ms(deps_.clock.now())) / 1000.0);
+    }
   }
   if (next) state_ = std::move(*next);
   return Ok{};
@@ -242,7 +248,22 @@ void Engine::publish_gauges() {
       pending = static_cast<double>(to_unix_ms(earliest)) / 1000.0;
     }
     metrics_.pending_restart(gw.name, pending);
+    if (gs != nullptr && gs->last_success) metrics_.last_outcome(gw.name, true, unix_seconds(*gs->last_success));
+    if (gs != nullptr && gs->last_failure) metrics_.last_outcome(gw.name, false, unix_seconds(*gs->last_failure));
   }
+}
+
+// When an attempt ended, by result: persisted, because RestartFailed is driven by it across hook restarts.
+void Engine::note_outcome(const std::string& name, bool success) {
+  std::lock_guard lock(mutex_);
+  PolicyState next = state_;
+  GatewayState& gs = next.gateways[name];
+  (success ? gs.last_success : gs.last_failure) = deps_.clock.now();
+  if (auto saved = store_.save(next); !saved) {
+    spdlog::error("gateway {}: cannot persist the restart's result: {}", name, saved.error());
+  }
+  state_ = std::move(next);
+  publish_gauges();
 }
 
 bool Engine::busy_check_due(const std::string& name) {

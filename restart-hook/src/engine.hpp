@@ -87,7 +87,8 @@ class Engine {
   void finish(const std::string& gateway, bool success);
   void tick(const std::string& gateway, std::stop_token stop);
   bool busy_check_due(const std::string& gateway);
-  void publish_gauges();  // circuit and pending restarts; caller holds mutex_
+  void publish_gauges();  // circuit, pending restarts, last results; caller holds mutex_
+  void note_outcome(const std::string& name, bool success);
   void audit(nlohmann::json record, bool durable);
 
   const Config& config_;

@@ -129,6 +129,7 @@ Engine::Outcome Engine::attempt(const GatewayConfig& gw, const RuleConfig& rule,
   if (!interrupted) {
     metrics_.restart(gw.name, to_string(rule.urgency), success, seconds);
     metrics_.last_restart(gw.name, static_cast<double>(to_unix_ms(deps_.clock.now())) / 1000.0);
+    note_outcome(gw.name, success);
   }
   audit(std::move(record), true);
   if (interrupted) {
@@ -157,6 +158,7 @@ Engine::Outcome Engine::resume(const GatewayConfig& gw, std::stop_token stop) {
       verifier_.verify(gw, ActionKind::kCommand, std::nullopt, config_.policy.verify_timeout, stop);
   if (!verified.healthy && stop.stop_requested()) return Outcome::kInterrupted;
   const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
+  note_outcome(gw.name, verified.healthy);
   audit({{"event", "restart"},
          {"gateway", gw.name},
          {"attempt", "resumed"},

@@ -14,9 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-// Version 2 (pending restarts by rule name, with their triggers, notice and busy time) is written; version 1
-// still loads (tests/restart_hook/fixtures/state/).
-constexpr int kFormatVersion = 2;
+// Version 3 (version 2 plus when the last attempt succeeded and failed) is written; version 2 (pending restarts by
+// rule name, with their triggers, notice and busy time) and version 1 still load (tests/restart_hook/fixtures/state/).
+constexpr int kFormatVersion = 3;
 
 json optional_time(const std::optional<TimePoint>& t) { return t ? json(to_unix_ms(*t)) : json(nullptr); }
 
@@ -31,6 +31,8 @@ json gateway_to_json(const GatewayState& gs) {
   for (const auto t : gs.restarts) restarts.push_back(to_unix_ms(t));
   json out = {{"restarts", restarts},
               {"last_restart", optional_time(gs.last_restart)},
+              {"last_success", optional_time(gs.last_success)},
+              {"last_failure", optional_time(gs.last_failure)},
               {"circuit_opened_at", optional_time(gs.circuit_opened_at)},
               {"circuit_reset_at", optional_time(gs.circuit_reset_at)},
               {"in_progress", gs.in_progress},
@@ -71,6 +73,8 @@ GatewayState gateway_from_json(const json& node, int version) {
   GatewayState gs;
   for (const auto& t : node.at("restarts")) gs.restarts.push_back(from_unix_ms(t.get<long long>()));
   gs.last_restart = read_optional_time(node, "last_restart");
+  gs.last_success = read_optional_time(node, "last_success");
+  gs.last_failure = read_optional_time(node, "last_failure");
   gs.circuit_opened_at = read_optional_time(node, "circuit_opened_at");
   gs.circuit_reset_at = read_optional_time(node, "circuit_reset_at");
   gs.in_progress = node.value("in_progress", false);
@@ -95,7 +99,7 @@ Result<PolicyState> deserialize_state(const std::string& text) {
   try {
     const json root = json::parse(text);
     const int version = root.at("version").get<int>();
-    if (version != 1 && version != kFormatVersion) {
+    if (version < 1 || version > kFormatVersion) {
       return Result<PolicyState>::failure(fmt::format("unsupported state format version {}", root.at("version").dump()));
     }
     PolicyState state;

@@ -79,6 +79,15 @@ PolicyState golden_v2_state() {
   return state;
 }
 
+// What fixtures/state/state-v3.json holds: format 3 adds when the last attempt succeeded and when it failed.
+PolicyState golden_v3_state() {
+  PolicyState state = golden_v2_state();
+  GatewayState& gs = state.gateways["default"];
+  gs.last_success = utc("2026-03-10T10:20:07Z") + 250ms;
+  gs.last_failure = utc("2026-03-10T10:26:41Z") + 999ms;
+  return state;
+}
+
 // Times as milliseconds since the epoch, so that a failure prints the numbers found in the golden file.
 std::optional<long long> unix_ms(const std::optional<TimePoint>& t) {
   return t ? std::optional(to_unix_ms(*t)) : std::nullopt;
@@ -99,6 +108,8 @@ std::map<std::string, long long> unix_ms(const std::map<std::string, TimePoint>&
 void expect_same_gateway(const GatewayState& actual, const GatewayState& expected) {
   EXPECT_EQ(unix_ms(actual.restarts), unix_ms(expected.restarts));
   EXPECT_EQ(unix_ms(actual.last_restart), unix_ms(expected.last_restart));
+  EXPECT_EQ(unix_ms(actual.last_success), unix_ms(expected.last_success));
+  EXPECT_EQ(unix_ms(actual.last_failure), unix_ms(expected.last_failure));
   EXPECT_EQ(unix_ms(actual.circuit_opened_at), unix_ms(expected.circuit_opened_at));
   EXPECT_EQ(unix_ms(actual.circuit_reset_at), unix_ms(expected.circuit_reset_at));
   EXPECT_EQ(actual.in_progress, expected.in_progress);
@@ -133,12 +144,13 @@ void expect_loads(const std::string& file, const PolicyState& expected) {
 // Format 1 (written by hooks before pending restarts kept their rule name) still loads.
 TEST(StateSerialization, LoadsTheVersion1GoldenFile) { expect_loads("state-v1.json", golden_v1_state()); }
 TEST(StateSerialization, LoadsTheVersion2GoldenFile) { expect_loads("state-v2.json", golden_v2_state()); }
+TEST(StateSerialization, LoadsTheVersion3GoldenFile) { expect_loads("state-v3.json", golden_v3_state()); }
 
 // The writer against the current format's file, compared as parsed JSON (indentation and key order are free), so
 // the writer cannot drift either: what one hook writes, another hook of the same format version must read.
-TEST(StateSerialization, WritesTheVersion2GoldenFormat) {
-  const auto written = nlohmann::json::parse(serialize_state(golden_v2_state()));
-  const auto golden = nlohmann::json::parse(golden_file("state-v2.json"));
+TEST(StateSerialization, WritesTheVersion3GoldenFormat) {
+  const auto written = nlohmann::json::parse(serialize_state(golden_v3_state()));
+  const auto golden = nlohmann::json::parse(golden_file("state-v3.json"));
   EXPECT_EQ(written, golden) << "JSON patch from what is written to the golden file: "
                              << nlohmann::json::diff(written, golden).dump();
 }
@@ -155,7 +167,7 @@ TEST(StateSerialization, RoundTrips) {
 
 TEST(StateSerialization, CorruptOrForeignStateIsAnError) {
   EXPECT_FALSE(deserialize_state("{").ok());
-  EXPECT_FALSE(deserialize_state(R"({"version":3,"gateways":{},"dedupe":{}})").ok());
+  EXPECT_FALSE(deserialize_state(R"({"version":4,"gateways":{},"dedupe":{}})").ok());
   EXPECT_FALSE(deserialize_state(R"({"version":1,"gateways":{"x":{}},"dedupe":{}})").ok());
 }
 
