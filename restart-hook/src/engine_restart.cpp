@@ -105,6 +105,9 @@ Engine::Outcome Engine::attempt(const GatewayConfig& gw, const RuleConfig& rule,
                                                        rule, config_.policy.verify_timeout, stop);
     success = out.ok;
     interrupted = out.interrupted;
+    if (success && out.phases.downtime) {
+      metrics_.last_downtime(gw.name, static_cast<double>(out.phases.downtime->count()) / 1000.0);
+    }
     detail = out.detail;
     const bool changed = out.pid_before && out.pid_after && *out.pid_before != *out.pid_after;
     record.update({{"job_result", out.job_result.empty() ? json(nullptr) : json(out.job_result)},

@@ -47,6 +47,12 @@ HookMetrics::HookMetrics(const std::vector<std::string>& gateways)
                                "no_matching_rule, operator_stopped, config_invalid, circuit_open): remediation is off "
                                "until a person acts; 0: none since the hook started.")
                          .Register(*registry_)),
+      last_downtime_(BuildGauge()
+                         .Name("openclaw_restart_hook_last_restart_downtime_seconds")
+                         .Help("Downtime of the gateway's last successful restart through the user manager: from the "
+                               "restart request until health answered again (drain + start + ready). Absent until "
+                               "one since the hook started.")
+                         .Register(*registry_)),
       circuit_open_(BuildGauge()
                         .Name("openclaw_restart_hook_circuit_open")
                         .Help("1 while the gateway's restart circuit is open (no automatic restarts): page a human.")
@@ -113,6 +119,10 @@ void HookMetrics::last_restart(const std::string& gateway, double unix_seconds) 
 
 void HookMetrics::last_outcome(const std::string& gateway, bool success, double unix_seconds) {
   (success ? last_success_ : last_failure_).Add({{"gateway", gateway}}).Set(unix_seconds);
+}
+
+void HookMetrics::last_downtime(const std::string& gateway, double seconds) {
+  last_downtime_.Add({{"gateway", gateway}}).Set(seconds);
 }
 
 void HookMetrics::declined(const std::string& reason, double unix_seconds) {

@@ -39,6 +39,8 @@ class HookMetrics {
   void last_restart(const std::string& gateway, double unix_seconds);
   // When the gateway's last restart attempt ended, by result; 0 = none recorded.
   void last_outcome(const std::string& gateway, bool success, double unix_seconds);
+  // How long the gateway did not answer during its last successful restart (restart_phases: drain + start + ready).
+  void last_downtime(const std::string& gateway, double seconds);
   // An alert the hook declined for one of kDeclinedReasons (nothing else is recorded here).
   void declined(const std::string& reason, double unix_seconds);
   void circuit(const std::string& gateway, bool open);
@@ -59,6 +61,7 @@ class HookMetrics {
   prometheus::Family<prometheus::Gauge>& last_success_;
   prometheus::Family<prometheus::Gauge>& last_failure_;
   prometheus::Family<prometheus::Gauge>& last_declined_;
+  prometheus::Family<prometheus::Gauge>& last_downtime_;
   prometheus::Family<prometheus::Gauge>& circuit_open_;
   prometheus::Family<prometheus::Gauge>& pending_;
   prometheus::Family<prometheus::Gauge>& notice_lead_;

@@ -186,6 +186,7 @@ TEST_F(HookHttpTest, RestartResultsAreTimestampsThatOutliveTheHook) {
   start();
   EXPECT_EQ(metric(failed, gw), failed_at);
   EXPECT_EQ(metric(succeeded, gw), 0.0);
+  EXPECT_FALSE(metric("openclaw_restart_hook_last_restart_downtime_seconds", gw).has_value());
   health.healthy_ = true;
   ASSERT_EQ(post(R"({"alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown","gateway":"default"},)"
                  R"("startsAt":"2026-03-10T10:20:00Z","fingerprint":"later"}]})").status,
@@ -193,6 +194,10 @@ TEST_F(HookHttpTest, RestartResultsAreTimestampsThatOutliveTheHook) {
   wait_idle();
   EXPECT_EQ(metric(succeeded, gw), failed_at + 1200.0);
   EXPECT_EQ(metric(failed, gw), failed_at);
+  const auto downtime = metric("openclaw_restart_hook_last_restart_downtime_seconds", gw);
+  ASSERT_TRUE(downtime.has_value());
+  EXPECT_GE(*downtime, 0.0);
+  EXPECT_LT(*downtime, 10.0);
 }
 
 // A hook whose `match` disagrees with the exporter's labels declines everything with a 200: the timestamp is what
