@@ -243,7 +243,7 @@ Config parse_config(const std::string& yaml_text, const std::string& tzdir) {
     throw ConfigError("", fmt::format("invalid YAML: {}", e.what()));
   }
   if (!root.IsMap()) throw ConfigError("", "expected a mapping at the top level");
-  yaml::expect_keys(root, "", {"auth", "tls", "state_dir", "max_body_bytes", "gateways", "policy", "rules"});
+  yaml::expect_keys(root, "", {"auth", "tls", "state_dir", "max_body_bytes", "audit", "gateways", "policy", "rules"});
   Config config;
   if (root["auth"]) {
     const Node auth = yaml::mapping(root, "auth", "");
@@ -272,6 +272,13 @@ Config parse_config(const std::string& yaml_text, const std::string& tzdir) {
   if (config.state_dir.empty()) throw ConfigError("state_dir", "must not be empty");
   config.max_body_bytes = static_cast<std::size_t>(
       yaml::integer(root, "max_body_bytes", "", static_cast<int>(config.max_body_bytes), 1024));
+  if (root["audit"]) {
+    const Node audit = yaml::mapping(root, "audit", "");
+    yaml::expect_keys(audit, "audit", {"max_file_bytes", "max_files"});
+    config.audit.max_file_bytes = static_cast<std::size_t>(
+        yaml::integer(audit, "max_file_bytes", "audit", static_cast<int>(config.audit.max_file_bytes), 4096));
+    config.audit.max_files = yaml::integer(audit, "max_files", "audit", config.audit.max_files, 1);
+  }
   const Node gateways = yaml::sequence(root, "gateways", "");
   for (std::size_t i = 0; i < gateways.size(); ++i) {
     config.gateways.push_back(read_gateway(gateways[i], fmt::format("gateways[{}]", i)));

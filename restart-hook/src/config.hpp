@@ -97,11 +97,19 @@ struct PolicyConfig {
   milliseconds schedule_jitter{10 * 60'000};
 };
 
+// How large the audit log may grow: `audit.log` is rotated to `audit.log.1` (and `.1` to `.2`, …) when a line would
+// take it past max_file_bytes; max_files rotated files are kept (at least 1), the oldest is deleted.
+struct AuditOptions {
+  std::size_t max_file_bytes = 10U << 20U;
+  int max_files = 5;
+};
+
 struct Config {
   AuthConfig auth;
   TlsConfig tls;
   std::string state_dir = "/var/lib/openclaw-restart-hook";
   std::size_t max_body_bytes = 1U << 20U;
+  AuditOptions audit;
   std::vector<GatewayConfig> gateways;
   PolicyConfig policy;
   std::vector<RuleConfig> rules;

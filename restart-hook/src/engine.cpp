@@ -30,7 +30,7 @@ Engine::Engine(const Config& config, EngineDeps deps, HookMetrics& metrics, Engi
         if (auto made = ensure_directory(config.state_dir); !made) throw std::runtime_error(made.error());
         return config.state_dir;
       }()),
-      audit_(config.state_dir),
+      audit_(config.state_dir, config.audit),
       actions_(deps.runner),
       verifier_(deps.health, actions_, options.verify_poll_interval) {
   auto loaded = store_.load();

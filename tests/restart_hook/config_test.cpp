@@ -132,6 +132,19 @@ TEST(Config, ScheduleJitterGivesEachHostItsOwnStableOffset) {
   EXPECT_EQ(schedule_offset_for("any", "default", 0ms), 0ms);  // 0 = at the window's start
 }
 
+TEST(Config, AuditLogRotation) {
+  const Config defaults = testing::example_config();
+  EXPECT_EQ(defaults.audit.max_file_bytes, 10U << 20U);
+  EXPECT_EQ(defaults.audit.max_files, 5);
+  const std::string yaml = testing::example_config_yaml();
+  const Config set = parse_config(yaml + "audit: {max_file_bytes: 1048576, max_files: 3}\n");
+  EXPECT_EQ(set.audit.max_file_bytes, 1048576U);
+  EXPECT_EQ(set.audit.max_files, 3);
+  EXPECT_EQ(error_key(yaml + "audit: {max_file_bytes: 100}\n"), "audit.max_file_bytes");
+  EXPECT_EQ(error_key(yaml + "audit: {max_files: 0}\n"), "audit.max_files");
+  EXPECT_EQ(error_key(yaml + "audit: {keep: 3}\n"), "audit.keep");
+}
+
 TEST(Config, UnknownKeysAreRejectedByName) {
   EXPECT_EQ(error_key(with("cooldown: 15m", "cooldwn: 15m")), "policy.cooldwn");
   EXPECT_NE(error_message(with("cooldown: 15m", "cooldwn: 15m")).find("expected one of: cooldown"),
