@@ -88,10 +88,19 @@ int serve(const CliOptions& options) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
-  int received = 0;
-  sigwait(&signals, &received);
-  spdlog::info("received signal {}, stopping", received);
-  return 0;
+  sigaddset(&signals, SIGHUP);
+  for (;;) {
+    int received = 0;
+    sigwait(&signals, &received);
+    if (received != SIGHUP) {
+      spdlog::info("received signal {}, stopping", received);
+      return 0;
+    }
+    // Reloading would swap the policy under a running restart; a restart of the hook is safe (state.json).
+    spdlog::warn("received SIGHUP: ignored, the configuration is read at start only; restart the hook to apply "
+                 "a changed {} (`systemctl --user restart openclaw-restart-hook`)",
+                 options.config_file);
+  }
 }
 
 }  // namespace
@@ -135,11 +144,13 @@ int run_main(int argc, char** argv) {
     (code == 0 ? std::cout : std::cerr) << report;
     return code;
   }
-  // Block the stop signals before any thread exists, so only sigwait() in serve() receives them.
+  // Block the stop signals (and SIGHUP, whose default action would kill the hook) before any thread exists, so only
+  // sigwait() in serve() receives them.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   try {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "fs_util.hpp"
+#include "state_rebuild.hpp"
 
 namespace openclaw::hook {
 namespace {
@@ -30,12 +31,11 @@ Engine::Engine(const Config& config, EngineDeps deps, HookMetrics& metrics, Engi
         if (auto made = ensure_directory(config.state_dir); !made) throw std::runtime_error(made.error());
         return config.state_dir;
       }()),
+      lock_(config.state_dir),
       audit_(config.state_dir, config.audit),
       actions_(deps.runner),
       verifier_(deps.health, actions_, options.verify_poll_interval) {
-  auto loaded = store_.load();
-  if (!loaded) throw std::runtime_error(loaded.error());
-  state_ = std::move(loaded).value();
+  state_ = load_state();
   adopt_loaded_state();
   // Saved even when unchanged: an unwritable state_dir is a clear error now, not a 500 at the first alert.
   if (auto saved = store_.save(state_); !saved) {
@@ -65,6 +65,29 @@ Engine::Engine(const Config& config, EngineDeps deps, HookMetrics& metrics, Engi
 }
 
 Engine::~Engine() { workers_.clear(); }
+
+// A corrupt state.json (a disk that lied, a hand edit) must not keep the hook from starting, nor make it forget
+// what it did: the file is kept aside for a person, and the state is rebuilt from the audit log.
+PolicyState Engine::load_state() {
+  auto loaded = store_.read();
+  if (!loaded) throw std::runtime_error(loaded.error());
+  if (!loaded->corrupt) return std::move(loaded).value().state;
+  const TimePoint now = deps_.clock.now();
+  auto aside = store_.set_aside(now);
+  if (!aside) throw std::runtime_error(fmt::format("{} is corrupt ({}) and {}", store_.path(), *loaded->corrupt,
+                                                   aside.error()));
+  PolicyState rebuilt = rebuild_state_from_audit(audit_.read_all(), config_, now);
+  std::size_t restarts = 0;
+  for (const auto& [name, gs] : rebuilt.gateways) restarts += gs.restarts.size();
+  spdlog::error("{} is corrupt ({}): moved to {}; state rebuilt from the audit log ({} recent restart(s), {} "
+                "dedupe entries)",
+                store_.path(), *loaded->corrupt, *aside, restarts, rebuilt.dedupe.size());
+  audit({{"event", "state_set_aside"}, {"path", *aside}, {"detail", *loaded->corrupt},
+         {"rebuilt_restarts", restarts}, {"rebuilt_dedupe_entries", rebuilt.dedupe.size()}},
+        true);
+  metrics_.state_set_aside(unix_seconds(now));
+  return rebuilt;
+}
 
 // The state on disk may come from another configuration: pending restarts name their rule (by index in format 1),
 // and a rule that no longer exists cannot run. A restart the previous hook did not finish is not forgotten: its

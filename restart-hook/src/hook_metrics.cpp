@@ -53,6 +53,11 @@ HookMetrics::HookMetrics(const std::vector<std::string>& gateways)
                                "restart request until health answered again (drain + start + ready). Absent until "
                                "one since the hook started.")
                          .Register(*registry_)),
+      state_set_aside_(BuildGauge()
+                           .Name("openclaw_restart_hook_state_set_aside_timestamp_seconds")
+                           .Help("Unix time at which a corrupt state.json was moved aside (state.json.corrupt-<ms>) "
+                                 "and the state rebuilt from the audit log; 0: not since the hook started.")
+                           .Register(*registry_)),
       circuit_open_(BuildGauge()
                         .Name("openclaw_restart_hook_circuit_open")
                         .Help("1 while the gateway's restart circuit is open (no automatic restarts): page a human.")
@@ -79,6 +84,7 @@ HookMetrics::HookMetrics(const std::vector<std::string>& gateways)
       .Set(1);
   for (const int code : {200, 400, 401, 405, 413, 500}) webhooks_.Add({{"code", std::to_string(code)}});
   for (const char* why : kDeclinedReasons) last_declined_.Add({{"reason", why}});
+  state_set_aside_.Add({});
   for (const auto& gateway : gateways) {
     for (const char* urgency : {"immediate", "scheduled"}) {
       for (const char* result : {"success", "failed"}) {
@@ -124,6 +130,8 @@ void HookMetrics::last_outcome(const std::string& gateway, bool success, double 
 void HookMetrics::last_downtime(const std::string& gateway, double seconds) {
   last_downtime_.Add({{"gateway", gateway}}).Set(seconds);
 }
+
+void HookMetrics::state_set_aside(double unix_seconds) { state_set_aside_.Add({}).Set(unix_seconds); }
 
 void HookMetrics::declined(const std::string& reason, double unix_seconds) {
   last_declined_.Add({{"reason", reason}}).Set(unix_seconds);

@@ -43,6 +43,8 @@ class HookMetrics {
   void last_downtime(const std::string& gateway, double seconds);
   // An alert the hook declined for one of kDeclinedReasons (nothing else is recorded here).
   void declined(const std::string& reason, double unix_seconds);
+  // state.json was corrupt at start: set aside and rebuilt from the audit log.
+  void state_set_aside(double unix_seconds);
   void circuit(const std::string& gateway, bool open);
   // The earliest unix time a pending restart may run; nullopt removes the series (nothing pending).
   void pending_restart(const std::string& gateway, std::optional<double> unix_seconds);
@@ -62,6 +64,7 @@ class HookMetrics {
   prometheus::Family<prometheus::Gauge>& last_failure_;
   prometheus::Family<prometheus::Gauge>& last_declined_;
   prometheus::Family<prometheus::Gauge>& last_downtime_;
+  prometheus::Family<prometheus::Gauge>& state_set_aside_;
   prometheus::Family<prometheus::Gauge>& circuit_open_;
   prometheus::Family<prometheus::Gauge>& pending_;
   prometheus::Family<prometheus::Gauge>& notice_lead_;

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -113,14 +117,32 @@ Result<PolicyState> deserialize_state(const std::string& text) {
 
 StateStore::StateStore(std::string state_dir) : path_(std::move(state_dir) + "/state.json") {}
 
-Result<PolicyState> StateStore::load() const {
+Result<LoadedState> StateStore::read() const {
+  std::error_code ec;
+  if (!std::filesystem::exists(path_, ec) && !ec) return LoadedState{};
   std::ifstream in(path_);
-  if (!in) return PolicyState{};
+  if (!in) return Result<LoadedState>::failure(fmt::format("cannot read {}: {}", path_, std::strerror(errno)));
   std::stringstream buffer;
   buffer << in.rdbuf();
+  if (in.bad()) return Result<LoadedState>::failure(fmt::format("cannot read {}", path_));
   auto state = deserialize_state(buffer.str());
-  if (!state) return Result<PolicyState>::failure(fmt::format("{}: {}", path_, state.error()));
-  return state;
+  if (!state) return LoadedState{{}, state.error()};
+  return LoadedState{std::move(state).value(), std::nullopt};
+}
+
+Result<PolicyState> StateStore::load() const {
+  auto loaded = read();
+  if (!loaded) return Result<PolicyState>::failure(loaded.error());
+  if (loaded->corrupt) return Result<PolicyState>::failure(fmt::format("{}: {}", path_, *loaded->corrupt));
+  return std::move(loaded).value().state;
+}
+
+Result<std::string> StateStore::set_aside(TimePoint now) const {
+  const std::string aside = fmt::format("{}.corrupt-{}", path_, to_unix_ms(now));
+  if (std::rename(path_.c_str(), aside.c_str()) != 0) {
+    return Result<std::string>::failure(fmt::format("cannot move {} aside: {}", path_, std::strerror(errno)));
+  }
+  return aside;
 }
 
 Status StateStore::save(const PolicyState& state) const { return write_file_atomically(path_, serialize_state(state)); }

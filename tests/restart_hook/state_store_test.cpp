@@ -1,4 +1,5 @@
 #include "state_store.hpp"
+#include "state_rebuild.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -219,6 +220,50 @@ TEST(AuditLog, AppendsJsonLinesAndReadsBackTheTail) {
 }
 
 TEST(AuditLog, FormatsTimestamps) { EXPECT_EQ(format_rfc3339_ms(1773136800123), "2026-03-10T10:00:00.123Z"); }
+
+
+// What the audit log shows done, in the records the engine writes (engine.cpp, engine_restart.cpp).
+TEST(StateRebuild, WhatTheAuditLogShowsDoneBecomesTheStateAgain) {
+  const Config config = testing::example_config();  // window 1h, cooldown 15m, dedupe_ttl 24h
+  const auto line = [](const std::string& json) { return nlohmann::json::parse(json); };
+  const std::vector<nlohmann::json> records = {
+      line(R"({"ts":"2026-03-10T09:00:00.000Z","event":"decision","gateway":"default","rule":"rule-0","decision":"restart","reason":"executed","alert":{"status":"firing","labels":{},"fingerprint":"old","starts_at":"2026-03-10T08:59:00Z"}})"),
+      line(R"({"ts":"2026-03-10T09:00:30.000Z","event":"restart","gateway":"default","result":"success"})"),
+      line(R"({"ts":"2026-03-10T11:40:00.250Z","event":"decision","gateway":"default","rule":"rule-0","decision":"restart","reason":"executed","alert":{"status":"firing","labels":{},"fingerprint":"fp1","starts_at":"2026-03-10T11:39:00Z"}})"),
+      line(R"({"ts":"2026-03-10T11:41:00.000Z","event":"restart","gateway":"default","result":"failed","attempt":1})"),
+      line(R"({"ts":"2026-03-10T11:41:30.000Z","event":"decision","gateway":"default","rule":"rule-0","decision":"restart","reason":"retry"})"),
+      line(R"({"ts":"2026-03-10T11:50:00.000Z","event":"decision","gateway":"default","decision":"none","reason":"circuit_open","opens_circuit":true})"),
+      line(R"({"ts":"2026-03-10T11:55:00.000Z","event":"circuit_reset","gateway":"default","requested_by":"x"})"),
+      line(R"({"ts":"2026-03-10T11:56:00.000Z","event":"decision","gateway":"unknown","decision":"restart"})"),
+      line(R"({"ts":"not a time","event":"decision","gateway":"default","decision":"restart"})"),
+      line(R"({"event":"decision","gateway":"default","decision":"restart"})"),
+  };
+  const PolicyState state = rebuild_state_from_audit(records, config, utc("2026-03-10T12:00:00Z"));
+  ASSERT_EQ(state.gateways.size(), 1U) << "an unconfigured gateway is not rebuilt";
+  const GatewayState& gs = state.gateways.at("default");
+  // 09:00 is older than max(window, cooldown): pruned from the circuit's count, but its result still counts.
+  EXPECT_EQ(unix_ms(gs.restarts), (std::vector<long long>{to_unix_ms(utc("2026-03-10T11:40:00Z")) + 250,
+                                                           to_unix_ms(utc("2026-03-10T11:41:30Z"))}));
+  EXPECT_EQ(gs.last_restart, utc("2026-03-10T11:41:30Z"));
+  EXPECT_EQ(gs.last_success, utc("2026-03-10T09:00:30Z"));
+  EXPECT_EQ(gs.last_failure, utc("2026-03-10T11:41:00Z"));
+  EXPECT_FALSE(gs.circuit_opened_at.has_value());
+  EXPECT_EQ(gs.circuit_reset_at, utc("2026-03-10T11:55:00Z"));
+  // The retry has no result on record: a restart was running when the state was lost.
+  EXPECT_TRUE(gs.in_progress);
+  EXPECT_EQ(gs.in_progress_rule, "rule-0");
+  EXPECT_EQ(state.dedupe.size(), 2U);
+  EXPECT_EQ(state.dedupe.at("default|fp1|2026-03-10T11:39:00Z"), utc("2026-03-11T11:40:00Z") + 250ms);
+  EXPECT_EQ(state.dedupe.count("default|old|2026-03-10T08:59:00Z"), 1U);
+}
+
+TEST(StateRebuild, AuditTimesParseOnlyInTheFormatTheHookWrites) {
+  EXPECT_EQ(parse_audit_time("2026-03-10T11:40:00.250Z"), utc("2026-03-10T11:40:00Z") + 250ms);
+  EXPECT_EQ(parse_audit_time(format_rfc3339_ms(1773136800120)), from_unix_ms(1773136800120));
+  EXPECT_FALSE(parse_audit_time("2026-03-10T11:40:00Z").has_value());
+  EXPECT_FALSE(parse_audit_time("2026-03-10T11:40:00.250+01:00").has_value());
+  EXPECT_FALSE(parse_audit_time("").has_value());
+}
 
 }  // namespace
 }  // namespace openclaw::hook
