@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "config.hpp"
 #include "fs_util.hpp"
 #include "result.hpp"
 
@@ -19,8 +20,9 @@ class AuditLog {
  public:
   static constexpr std::size_t kRecentCapacity = 50;
 
-  // Opens (creates) the log and reads back its last records. Throws std::runtime_error naming the file.
-  explicit AuditLog(const std::string& state_dir);
+  // Opens (creates) the log and reads back its last records, from the rotated files too when the current one holds
+  // fewer. Throws std::runtime_error naming the file.
+  explicit AuditLog(const std::string& state_dir, AuditOptions options = {});
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
   AuditLog(AuditLog&&) = delete;
@@ -31,12 +33,19 @@ class AuditLog {
   Status append(nlohmann::json record, bool durable);
   // The last records, oldest first.
   std::vector<nlohmann::json> recent() const;
+  // Every record still on disk, oldest first (the rotated files, then the current one); lines cut short are skipped.
+  std::vector<nlohmann::json> read_all() const;
   const std::string& path() const { return path_; }
 
  private:
+  Status rotate();  // caller holds mutex_
+  std::string rotated(int n) const { return path_ + "." + std::to_string(n); }
+
   std::string path_;
+  AuditOptions options_;
   mutable std::mutex mutex_;
   UniqueFd fd_;
+  std::size_t size_ = 0;
   std::deque<nlohmann::json> recent_;
 };
 

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -20,6 +22,12 @@
 
 namespace openclaw::hook {
 namespace {
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
+  return name;
+}
 
 void check_readable(const std::string& path, const char* key) {
   if (!path.empty() && ::access(path.c_str(), R_OK) != 0) {
@@ -41,8 +49,20 @@ bool listens_on_loopback_only(const std::string& listen_address) {
 
 namespace {
 
+Config load_with_schedule_offsets(const std::string& path) {
+  Config config = load_config_file(path);
+  const std::string host = host_name();
+  assign_schedule_offsets(config, host);
+  for (const auto& gw : config.gateways) {
+    if (config.policy.low_traffic_windows.empty()) break;
+    spdlog::info("gateway {}: scheduled restarts run {} s into each low-traffic window (host {})", gw.name,
+                 gw.schedule_offset.count() / 1000, host);
+  }
+  return config;
+}
+
 int serve(const CliOptions& options) {
-  const Config config = load_config_file(options.config_file);
+  const Config config = load_with_schedule_offsets(options.config_file);
   const Credentials credentials = load_credentials(config.auth);
   check_readable(config.tls.cert_file, "tls.cert_file");
   check_readable(config.tls.key_file, "tls.key_file");
@@ -68,10 +88,19 @@ int serve(const CliOptions& options) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
-  int received = 0;
-  sigwait(&signals, &received);
-  spdlog::info("received signal {}, stopping", received);
-  return 0;
+  sigaddset(&signals, SIGHUP);
+  for (;;) {
+    int received = 0;
+    sigwait(&signals, &received);
+    if (received != SIGHUP) {
+      spdlog::info("received signal {}, stopping", received);
+      return 0;
+    }
+    // Reloading would swap the policy under a running restart; a restart of the hook is safe (state.json).
+    spdlog::warn("received SIGHUP: ignored, the configuration is read at start only; restart the hook to apply "
+                 "a changed {} (`systemctl --user restart openclaw-restart-hook`)",
+                 options.config_file);
+  }
 }
 
 }  // namespace
@@ -115,11 +144,13 @@ int run_main(int argc, char** argv) {
     (code == 0 ? std::cout : std::cerr) << report;
     return code;
   }
-  // Block the stop signals before any thread exists, so only sigwait() in serve() receives them.
+  // Block the stop signals (and SIGHUP, whose default action would kill the hook) before any thread exists, so only
+  // sigwait() in serve() receives them.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
   try {

@@ -196,7 +196,8 @@ PolicyConfig read_policy(const Node& node, const std::string& tzdir) {
   PolicyConfig policy;
   if (!node || node.IsNull()) return policy;
   yaml::expect_keys(node, path, {"cooldown", "max_restarts", "window", "verify_timeout", "retry_backoff",
-                                 "dedupe_ttl", "low_traffic_windows", "busy", "notice_lead"});
+                                 "dedupe_ttl", "low_traffic_windows", "busy", "notice_lead",
+                                 "schedule_jitter"});
   policy.cooldown = yaml::duration(node, "cooldown", path, policy.cooldown, true);
   policy.max_restarts = yaml::integer(node, "max_restarts", path, policy.max_restarts, 1);
   policy.window = yaml::duration(node, "window", path, policy.window, false);
@@ -210,6 +211,7 @@ PolicyConfig read_policy(const Node& node, const std::string& tzdir) {
   }
   if (node["busy"]) policy.busy = read_busy(yaml::mapping(node, "busy", path), path + ".busy");
   policy.notice_lead = yaml::duration(node, "notice_lead", path, policy.notice_lead, true);
+  policy.schedule_jitter = yaml::duration(node, "schedule_jitter", path, policy.schedule_jitter, true);
   return policy;
 }
 
@@ -241,7 +243,7 @@ Config parse_config(const std::string& yaml_text, const std::string& tzdir) {
     throw ConfigError("", fmt::format("invalid YAML: {}", e.what()));
   }
   if (!root.IsMap()) throw ConfigError("", "expected a mapping at the top level");
-  yaml::expect_keys(root, "", {"auth", "tls", "state_dir", "max_body_bytes", "gateways", "policy", "rules"});
+  yaml::expect_keys(root, "", {"auth", "tls", "state_dir", "max_body_bytes", "audit", "gateways", "policy", "rules"});
   Config config;
   if (root["auth"]) {
     const Node auth = yaml::mapping(root, "auth", "");
@@ -270,6 +272,13 @@ Config parse_config(const std::string& yaml_text, const std::string& tzdir) {
   if (config.state_dir.empty()) throw ConfigError("state_dir", "must not be empty");
   config.max_body_bytes = static_cast<std::size_t>(
       yaml::integer(root, "max_body_bytes", "", static_cast<int>(config.max_body_bytes), 1024));
+  if (root["audit"]) {
+    const Node audit = yaml::mapping(root, "audit", "");
+    yaml::expect_keys(audit, "audit", {"max_file_bytes", "max_files"});
+    config.audit.max_file_bytes = static_cast<std::size_t>(
+        yaml::integer(audit, "max_file_bytes", "audit", static_cast<int>(config.audit.max_file_bytes), 4096));
+    config.audit.max_files = yaml::integer(audit, "max_files", "audit", config.audit.max_files, 1);
+  }
   const Node gateways = yaml::sequence(root, "gateways", "");
   for (std::size_t i = 0; i < gateways.size(); ++i) {
     config.gateways.push_back(read_gateway(gateways[i], fmt::format("gateways[{}]", i)));
@@ -289,6 +298,27 @@ Config load_config_file(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return parse_config(buffer.str());
+}
+
+milliseconds schedule_offset_for(std::string_view host, std::string_view gateway, milliseconds jitter) {
+  if (jitter.count() <= 0) return milliseconds{0};
+  std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a, 64 bit
+  auto mix = [&](std::string_view text) {
+    for (const char c : text) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 1099511628211ULL;
+    }
+  };
+  mix(host);
+  mix("/");
+  mix(gateway);
+  // Whole seconds: an offset is read by people in logs and on the status page.
+  const auto seconds = static_cast<std::uint64_t>(std::max<long long>(1, jitter.count() / 1000));
+  return milliseconds{static_cast<long long>(hash % seconds) * 1000};
+}
+
+void assign_schedule_offsets(Config& config, std::string_view host) {
+  for (auto& gw : config.gateways) gw.schedule_offset = schedule_offset_for(host, gw.name, config.policy.schedule_jitter);
 }
 
 }  // namespace openclaw::hook

@@ -43,6 +43,9 @@ struct GatewayConfig {
   std::string unit = "openclaw-gateway.service";
   std::string health_url;
   Matchers match;
+  // How far into each low-traffic window its scheduled restarts run (at most half the window): set from
+  // policy.schedule_jitter and the host's name by assign_schedule_offsets, so that hosts sharing windows spread out.
+  milliseconds schedule_offset{0};
 };
 
 struct RuleConfig {
@@ -89,6 +92,16 @@ struct PolicyConfig {
   BusyConfig busy;
   // A scheduled restart is announced (openclaw_restart_hook_pending_restart) this long before it runs; 0 = off.
   milliseconds notice_lead{5 * 60'000};
+  // Scheduled restarts of a gateway run at a fixed offset in [0, schedule_jitter) into each window, derived from the
+  // host and gateway names (stable across restarts of the hook, different between hosts); 0 = at the window's start.
+  milliseconds schedule_jitter{10 * 60'000};
+};
+
+// How large the audit log may grow: `audit.log` is rotated to `audit.log.1` (and `.1` to `.2`, …) when a line would
+// take it past max_file_bytes; max_files rotated files are kept (at least 1), the oldest is deleted.
+struct AuditOptions {
+  std::size_t max_file_bytes = 10U << 20U;
+  int max_files = 5;
 };
 
 struct Config {
@@ -96,6 +109,7 @@ struct Config {
   TlsConfig tls;
   std::string state_dir = "/var/lib/openclaw-restart-hook";
   std::size_t max_body_bytes = 1U << 20U;
+  AuditOptions audit;
   std::vector<GatewayConfig> gateways;
   PolicyConfig policy;
   std::vector<RuleConfig> rules;
@@ -115,5 +129,10 @@ class ConfigError : public std::runtime_error {
 Config parse_config(const std::string& yaml, const std::string& tzdir = "");
 // Throws ConfigError (key "" when the file cannot be read).
 Config load_config_file(const std::string& path);
+
+// The offset of `gateway` on `host` within [0, jitter): FNV-1a of "host/gateway", the same on every build.
+milliseconds schedule_offset_for(std::string_view host, std::string_view gateway, milliseconds jitter);
+// Sets every gateway's schedule_offset from the host's name and policy.schedule_jitter.
+void assign_schedule_offsets(Config& config, std::string_view host);
 
 }  // namespace openclaw::hook

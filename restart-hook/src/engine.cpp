@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "fs_util.hpp"
+#include "state_rebuild.hpp"
 
 namespace openclaw::hook {
 namespace {
@@ -16,6 +17,8 @@ using nlohmann::json;
 
 // A confirmation GET must not hold a webhook answer for long: Alertmanager times out at 10 s by default.
 constexpr std::chrono::milliseconds kConfirmTimeout{3000};
+
+double unix_seconds(TimePoint t) { return static_cast<double>(to_unix_ms(t)) / 1000.0; }
 
 }  // namespace
 
@@ -28,12 +31,11 @@ Engine::Engine(const Config& config, EngineDeps deps, HookMetrics& metrics, Engi
         if (auto made = ensure_directory(config.state_dir); !made) throw std::runtime_error(made.error());
         return config.state_dir;
       }()),
-      audit_(config.state_dir),
+      lock_(config.state_dir),
+      audit_(config.state_dir, config.audit),
       actions_(deps.runner),
       verifier_(deps.health, actions_, options.verify_poll_interval) {
-  auto loaded = store_.load();
-  if (!loaded) throw std::runtime_error(loaded.error());
-  state_ = std::move(loaded).value();
+  state_ = load_state();
   adopt_loaded_state();
   // Saved even when unchanged: an unwritable state_dir is a clear error now, not a 500 at the first alert.
   if (auto saved = store_.save(state_); !saved) {
@@ -63,6 +65,29 @@ Engine::Engine(const Config& config, EngineDeps deps, HookMetrics& metrics, Engi
 }
 
 Engine::~Engine() { workers_.clear(); }
+
+// A corrupt state.json (a disk that lied, a hand edit) must not keep the hook from starting, nor make it forget
+// what it did: the file is kept aside for a person, and the state is rebuilt from the audit log.
+PolicyState Engine::load_state() {
+  auto loaded = store_.read();
+  if (!loaded) throw std::runtime_error(loaded.error());
+  if (!loaded->corrupt) return std::move(loaded).value().state;
+  const TimePoint now = deps_.clock.now();
+  auto aside = store_.set_aside(now);
+  if (!aside) throw std::runtime_error(fmt::format("{} is corrupt ({}) and {}", store_.path(), *loaded->corrupt,
+                                                   aside.error()));
+  PolicyState rebuilt = rebuild_state_from_audit(audit_.read_all(), config_, now);
+  std::size_t restarts = 0;
+  for (const auto& [name, gs] : rebuilt.gateways) restarts += gs.restarts.size();
+  spdlog::error("{} is corrupt ({}): moved to {}; state rebuilt from the audit log ({} recent restart(s), {} "
+                "dedupe entries)",
+                store_.path(), *loaded->corrupt, *aside, restarts, rebuilt.dedupe.size());
+  audit({{"event", "state_set_aside"}, {"path", *aside}, {"detail", *loaded->corrupt},
+         {"rebuilt_restarts", restarts}, {"rebuilt_dedupe_entries", rebuilt.dedupe.size()}},
+        true);
+  metrics_.state_set_aside(unix_seconds(now));
+  return rebuilt;
+}
 
 // The state on disk may come from another configuration: pending restarts name their rule (by index in format 1),
 // and a rule that no longer exists cannot run. A restart the previous hook did not finish is not forgotten: its
@@ -137,6 +162,10 @@ Status Engine::record(const std::vector<Decided>& decided, std::optional<PolicyS
       return written;
     }
     metrics_.decision(d.gateway, to_string(d.action), d.reason);
+    if (d.action == Action::kNone &&
+        std::find(kDeclinedReasons.begin(), kDeclinedReasons.end(), d.reason) != kDeclinedReasons.end()) {
+      metrics_.declined(d.reason, static_cast<double>(to_unix_ms(deps_.clock.now())) / 1000.0);
+    }
   }
   if (next) state_ = std::move(*next);
   return Ok{};
@@ -242,7 +271,22 @@ void Engine::publish_gauges() {
       pending = static_cast<double>(to_unix_ms(earliest)) / 1000.0;
     }
     metrics_.pending_restart(gw.name, pending);
+    if (gs != nullptr && gs->last_success) metrics_.last_outcome(gw.name, true, unix_seconds(*gs->last_success));
+    if (gs != nullptr && gs->last_failure) metrics_.last_outcome(gw.name, false, unix_seconds(*gs->last_failure));
   }
+}
+
+// When an attempt ended, by result: persisted, because RestartFailed is driven by it across hook restarts.
+void Engine::note_outcome(const std::string& name, bool success) {
+  std::lock_guard lock(mutex_);
+  PolicyState next = state_;
+  GatewayState& gs = next.gateways[name];
+  (success ? gs.last_success : gs.last_failure) = deps_.clock.now();
+  if (auto saved = store_.save(next); !saved) {
+    spdlog::error("gateway {}: cannot persist the restart's result: {}", name, saved.error());
+  }
+  state_ = std::move(next);
+  publish_gauges();
 }
 
 bool Engine::busy_check_due(const std::string& name) {

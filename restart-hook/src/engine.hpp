@@ -10,6 +10,7 @@
 
 #include "actions.hpp"
 #include "audit_log.hpp"
+#include "state_dir_lock.hpp"
 #include "busy_probe.hpp"
 #include "clock.hpp"
 #include "config.hpp"
@@ -87,14 +88,17 @@ class Engine {
   void finish(const std::string& gateway, bool success);
   void tick(const std::string& gateway, std::stop_token stop);
   bool busy_check_due(const std::string& gateway);
-  void publish_gauges();  // circuit and pending restarts; caller holds mutex_
+  void publish_gauges();  // circuit, pending restarts, last results; caller holds mutex_
+  void note_outcome(const std::string& name, bool success);
   void audit(nlohmann::json record, bool durable);
+  PolicyState load_state();
 
   const Config& config_;
   EngineDeps deps_;
   HookMetrics& metrics_;
   EngineOptions options_;
   StateStore store_;
+  StateDirLock lock_;  // before anything reads or writes the state directory's files
   AuditLog audit_;
   Actions actions_;
   Verifier verifier_;

@@ -105,6 +105,9 @@ Engine::Outcome Engine::attempt(const GatewayConfig& gw, const RuleConfig& rule,
                                                        rule, config_.policy.verify_timeout, stop);
     success = out.ok;
     interrupted = out.interrupted;
+    if (success && out.phases.downtime) {
+      metrics_.last_downtime(gw.name, static_cast<double>(out.phases.downtime->count()) / 1000.0);
+    }
     detail = out.detail;
     const bool changed = out.pid_before && out.pid_after && *out.pid_before != *out.pid_after;
     record.update({{"job_result", out.job_result.empty() ? json(nullptr) : json(out.job_result)},
@@ -129,6 +132,7 @@ Engine::Outcome Engine::attempt(const GatewayConfig& gw, const RuleConfig& rule,
   if (!interrupted) {
     metrics_.restart(gw.name, to_string(rule.urgency), success, seconds);
     metrics_.last_restart(gw.name, static_cast<double>(to_unix_ms(deps_.clock.now())) / 1000.0);
+    note_outcome(gw.name, success);
   }
   audit(std::move(record), true);
   if (interrupted) {
@@ -157,6 +161,7 @@ Engine::Outcome Engine::resume(const GatewayConfig& gw, std::stop_token stop) {
       verifier_.verify(gw, ActionKind::kCommand, std::nullopt, config_.policy.verify_timeout, stop);
   if (!verified.healthy && stop.stop_requested()) return Outcome::kInterrupted;
   const double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
+  note_outcome(gw.name, verified.healthy);
   audit({{"event", "restart"},
          {"gateway", gw.name},
          {"attempt", "resumed"},

@@ -30,6 +30,34 @@ HookMetrics::HookMetrics(const std::vector<std::string>& gateways)
                         .Name("openclaw_restart_hook_last_restart_timestamp_seconds")
                         .Help("Unix time of the last restart attempt of the gateway (0: none since the hook started).")
                         .Register(*registry_)),
+      last_success_(BuildGauge()
+                        .Name("openclaw_restart_hook_last_successful_restart_timestamp_seconds")
+                        .Help("Unix time at which the gateway's last successful restart attempt ended (healthy in "
+                              "time); 0: none recorded. Kept across restarts of the hook.")
+                        .Register(*registry_)),
+      last_failure_(BuildGauge()
+                        .Name("openclaw_restart_hook_last_failed_restart_timestamp_seconds")
+                        .Help("Unix time at which the gateway's last failed restart attempt ended (not healthy within "
+                              "verify_timeout, or the action failed); 0: none recorded. Kept across restarts of the "
+                              "hook: newer than the last success means the last restart failed.")
+                        .Register(*registry_)),
+      last_declined_(BuildGauge()
+                         .Name("openclaw_restart_hook_last_declined_timestamp_seconds")
+                         .Help("Unix time of the last alert the hook declined for this reason (no_matching_gateway, "
+                               "no_matching_rule, operator_stopped, config_invalid, circuit_open): remediation is off "
+                               "until a person acts; 0: none since the hook started.")
+                         .Register(*registry_)),
+      last_downtime_(BuildGauge()
+                         .Name("openclaw_restart_hook_last_restart_downtime_seconds")
+                         .Help("Downtime of the gateway's last successful restart through the user manager: from the "
+                               "restart request until health answered again (drain + start + ready). Absent until "
+                               "one since the hook started.")
+                         .Register(*registry_)),
+      state_set_aside_(BuildGauge()
+                           .Name("openclaw_restart_hook_state_set_aside_timestamp_seconds")
+                           .Help("Unix time at which a corrupt state.json was moved aside (state.json.corrupt-<ms>) "
+                                 "and the state rebuilt from the audit log; 0: not since the hook started.")
+                           .Register(*registry_)),
       circuit_open_(BuildGauge()
                         .Name("openclaw_restart_hook_circuit_open")
                         .Help("1 while the gateway's restart circuit is open (no automatic restarts): page a human.")
@@ -55,6 +83,8 @@ HookMetrics::HookMetrics(const std::vector<std::string>& gateways)
       .Add({{"version", kVersion}, {"revision", kRevision}})
       .Set(1);
   for (const int code : {200, 400, 401, 405, 413, 500}) webhooks_.Add({{"code", std::to_string(code)}});
+  for (const char* why : kDeclinedReasons) last_declined_.Add({{"reason", why}});
+  state_set_aside_.Add({});
   for (const auto& gateway : gateways) {
     for (const char* urgency : {"immediate", "scheduled"}) {
       for (const char* result : {"success", "failed"}) {
@@ -68,6 +98,8 @@ HookMetrics::HookMetrics(const std::vector<std::string>& gateways)
       decisions_.Add({{"gateway", gateway}, {"decision", "none"}, {"reason", why}});
     }
     last_restart_.Add({{"gateway", gateway}});
+    last_success_.Add({{"gateway", gateway}});
+    last_failure_.Add({{"gateway", gateway}});
     duration_.Add({{"gateway", gateway}}, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 15, 20, 30, 45, 60,
                                                                                   90, 120, 180, 300, 600});
   }
@@ -89,6 +121,20 @@ void HookMetrics::restart(const std::string& gateway, const std::string& urgency
 
 void HookMetrics::last_restart(const std::string& gateway, double unix_seconds) {
   last_restart_.Add({{"gateway", gateway}}).Set(unix_seconds);
+}
+
+void HookMetrics::last_outcome(const std::string& gateway, bool success, double unix_seconds) {
+  (success ? last_success_ : last_failure_).Add({{"gateway", gateway}}).Set(unix_seconds);
+}
+
+void HookMetrics::last_downtime(const std::string& gateway, double seconds) {
+  last_downtime_.Add({{"gateway", gateway}}).Set(seconds);
+}
+
+void HookMetrics::state_set_aside(double unix_seconds) { state_set_aside_.Add({}).Set(unix_seconds); }
+
+void HookMetrics::declined(const std::string& reason, double unix_seconds) {
+  last_declined_.Add({{"reason", reason}}).Set(unix_seconds);
 }
 
 void HookMetrics::circuit(const std::string& gateway, bool open) {

@@ -62,21 +62,40 @@ std::optional<Decision> refused_by_limits(const std::string& gateway, std::size_
   return std::nullopt;
 }
 
-// A scheduled restart waits for a window, then for its notice lead, then for the gateway to be idle (max_defer
-// bounds the time observed busy). `pending` is nullptr for a new alert. nullopt: it may run now.
+// Where in a window this gateway's scheduled restarts run: its offset (GatewayConfig::schedule_offset), at most
+// half the window so that the notice and a busy gateway still leave time inside it.
+TimePoint scheduled_moment(const WindowSpan& window, std::chrono::milliseconds offset) {
+  return window.open + std::min<std::chrono::milliseconds>(offset, window.length / 2);
+}
+
+std::chrono::milliseconds schedule_offset(const Config& config, const std::string& gateway) {
+  for (const auto& gw : config.gateways) {
+    if (gw.name == gateway) return gw.schedule_offset;
+  }
+  return std::chrono::milliseconds{0};
+}
+
+// A scheduled restart waits for a window, then for its moment in it (per-host offset) and its notice lead, then for
+// the gateway to be idle (max_defer bounds the time observed busy). `pending` is nullptr for a new alert. nullopt:
+// it may run now.
 std::optional<Decision> scheduled_wait(const std::string& gateway, std::size_t rule, const PendingRestart* pending,
-                                       const PolicyConfig& policy, TimePoint now, Busy busy) {
-  if (!in_any_window(policy.low_traffic_windows, now)) {
+                                       const PolicyConfig& policy, TimePoint now, Busy busy,
+                                       std::chrono::milliseconds offset) {
+  const std::optional<WindowSpan> window = current_window(policy.low_traffic_windows, now);
+  if (!window) {
     Decision wait = make(gateway, rule, Action::kDefer, reason::kOutsideWindow);
-    const TimePoint opens = next_window_open(policy.low_traffic_windows, now).value_or(now);
-    wait.not_before = std::max(opens, now + policy.notice_lead);
+    const auto next = next_window(policy.low_traffic_windows, now);
+    wait.not_before = std::max(next ? scheduled_moment(*next, offset) : now, now + policy.notice_lead);
     return wait;
   }
   const std::optional<TimePoint> announced = pending != nullptr ? pending->not_before : std::nullopt;
-  if (!announced && policy.notice_lead.count() > 0) {
-    Decision wait = make(gateway, rule, Action::kDefer, reason::kNotice);
-    wait.not_before = now + policy.notice_lead;
-    return wait;
+  if (!announced) {
+    const TimePoint at = std::max(now + policy.notice_lead, scheduled_moment(*window, offset));
+    if (at > now) {
+      Decision wait = make(gateway, rule, Action::kDefer, reason::kNotice);
+      wait.not_before = at;
+      return wait;
+    }
   }
   if (announced && now < *announced) {
     Decision wait = make(gateway, rule, Action::kDefer, reason::kNotice);
@@ -106,7 +125,8 @@ std::optional<Decision> gate(const std::string& gateway, std::size_t rule, const
   if (auto refused = refused_by_gateway(gateway, rule, rc, observed.of(gateway))) return refused;
   if (auto refused = refused_by_limits(gateway, rule, state, config.policy, now)) return refused;
   if (rc.urgency == Urgency::kScheduled) {
-    return scheduled_wait(gateway, rule, pending, config.policy, now, observed.of(gateway).busy);
+    return scheduled_wait(gateway, rule, pending, config.policy, now, observed.of(gateway).busy,
+                          schedule_offset(config, gateway));
   }
   return std::nullopt;
 }

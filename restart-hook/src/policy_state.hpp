@@ -27,6 +27,10 @@ struct PendingRestart {
 struct GatewayState {
   std::vector<TimePoint> restarts;             // when each restart started, pruned to the window
   std::optional<TimePoint> last_restart;
+  // When the last attempt ended, by result (a retry is an attempt): what RestartFailed is driven by, so kept across
+  // hook restarts (a failure just before the hook restarted still pages).
+  std::optional<TimePoint> last_success;
+  std::optional<TimePoint> last_failure;
   std::optional<TimePoint> circuit_opened_at;
   std::optional<TimePoint> circuit_reset_at;   // restarts before this do not count towards the circuit
   bool in_progress = false;

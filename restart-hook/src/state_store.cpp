@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -14,9 +18,9 @@ namespace {
 
 using nlohmann::json;
 
-// Version 2 (pending restarts by rule name, with their triggers, notice and busy time) is written; version 1
-// still loads (tests/restart_hook/fixtures/state/).
-constexpr int kFormatVersion = 2;
+// Version 3 (version 2 plus when the last attempt succeeded and failed) is written; version 2 (pending restarts by
+// rule name, with their triggers, notice and busy time) and version 1 still load (tests/restart_hook/fixtures/state/).
+constexpr int kFormatVersion = 3;
 
 json optional_time(const std::optional<TimePoint>& t) { return t ? json(to_unix_ms(*t)) : json(nullptr); }
 
@@ -31,6 +35,8 @@ json gateway_to_json(const GatewayState& gs) {
   for (const auto t : gs.restarts) restarts.push_back(to_unix_ms(t));
   json out = {{"restarts", restarts},
               {"last_restart", optional_time(gs.last_restart)},
+              {"last_success", optional_time(gs.last_success)},
+              {"last_failure", optional_time(gs.last_failure)},
               {"circuit_opened_at", optional_time(gs.circuit_opened_at)},
               {"circuit_reset_at", optional_time(gs.circuit_reset_at)},
               {"in_progress", gs.in_progress},
@@ -71,6 +77,8 @@ GatewayState gateway_from_json(const json& node, int version) {
   GatewayState gs;
   for (const auto& t : node.at("restarts")) gs.restarts.push_back(from_unix_ms(t.get<long long>()));
   gs.last_restart = read_optional_time(node, "last_restart");
+  gs.last_success = read_optional_time(node, "last_success");
+  gs.last_failure = read_optional_time(node, "last_failure");
   gs.circuit_opened_at = read_optional_time(node, "circuit_opened_at");
   gs.circuit_reset_at = read_optional_time(node, "circuit_reset_at");
   gs.in_progress = node.value("in_progress", false);
@@ -95,7 +103,7 @@ Result<PolicyState> deserialize_state(const std::string& text) {
   try {
     const json root = json::parse(text);
     const int version = root.at("version").get<int>();
-    if (version != 1 && version != kFormatVersion) {
+    if (version < 1 || version > kFormatVersion) {
       return Result<PolicyState>::failure(fmt::format("unsupported state format version {}", root.at("version").dump()));
     }
     PolicyState state;
@@ -109,14 +117,32 @@ Result<PolicyState> deserialize_state(const std::string& text) {
 
 StateStore::StateStore(std::string state_dir) : path_(std::move(state_dir) + "/state.json") {}
 
-Result<PolicyState> StateStore::load() const {
+Result<LoadedState> StateStore::read() const {
+  std::error_code ec;
+  if (!std::filesystem::exists(path_, ec) && !ec) return LoadedState{};
   std::ifstream in(path_);
-  if (!in) return PolicyState{};
+  if (!in) return Result<LoadedState>::failure(fmt::format("cannot read {}: {}", path_, std::strerror(errno)));
   std::stringstream buffer;
   buffer << in.rdbuf();
+  if (in.bad()) return Result<LoadedState>::failure(fmt::format("cannot read {}", path_));
   auto state = deserialize_state(buffer.str());
-  if (!state) return Result<PolicyState>::failure(fmt::format("{}: {}", path_, state.error()));
-  return state;
+  if (!state) return LoadedState{{}, state.error()};
+  return LoadedState{std::move(state).value(), std::nullopt};
+}
+
+Result<PolicyState> StateStore::load() const {
+  auto loaded = read();
+  if (!loaded) return Result<PolicyState>::failure(loaded.error());
+  if (loaded->corrupt) return Result<PolicyState>::failure(fmt::format("{}: {}", path_, *loaded->corrupt));
+  return std::move(loaded).value().state;
+}
+
+Result<std::string> StateStore::set_aside(TimePoint now) const {
+  const std::string aside = fmt::format("{}.corrupt-{}", path_, to_unix_ms(now));
+  if (std::rename(path_.c_str(), aside.c_str()) != 0) {
+    return Result<std::string>::failure(fmt::format("cannot move {} aside: {}", path_, std::strerror(errno)));
+  }
+  return aside;
 }
 
 Status StateStore::save(const PolicyState& state) const { return write_file_atomically(path_, serialize_state(state)); }

@@ -111,19 +111,45 @@ bool TimeWindow::contains(TimePoint t) const {
   return of_day >= start || of_day < end;  // crosses midnight
 }
 
-TimePoint TimeWindow::next_open(TimePoint t) const {
-  const long long local = std::chrono::duration_cast<seconds>(t.time_since_epoch() + zone.offset_at(t)).count();
+namespace {
+
+// The UTC moments near `t` (the day before to two days after, local time) at which `window` opens.
+std::vector<TimePoint> openings_near(const TimeWindow& window, TimePoint t) {
+  const long long local =
+      std::chrono::duration_cast<seconds>(t.time_since_epoch() + window.zone.offset_at(t)).count();
   const long long day = floor_div(local, kDay);
-  std::optional<TimePoint> best;
+  std::vector<TimePoint> out;
   for (long long d = day - 1; d <= day + 2; ++d) {
-    const long long local_open = d * kDay + std::chrono::duration_cast<seconds>(start).count();
+    const long long local_open = d * kDay + std::chrono::duration_cast<seconds>(window.start).count();
     // Local -> UTC: guess with the offset at the local reading, then correct once with the offset there.
     TimePoint guess{seconds{local_open}};
-    guess = TimePoint{seconds{local_open}} - zone.offset_at(guess);
-    const TimePoint candidate = TimePoint{seconds{local_open}} - zone.offset_at(guess);
+    guess = TimePoint{seconds{local_open}} - window.zone.offset_at(guess);
+    out.push_back(TimePoint{seconds{local_open}} - window.zone.offset_at(guess));
+  }
+  return out;
+}
+
+}  // namespace
+
+TimePoint TimeWindow::next_open(TimePoint t) const {
+  std::optional<TimePoint> best;
+  for (const TimePoint candidate : openings_near(*this, t)) {
     if (candidate > t && (!best || candidate < *best)) best = candidate;
   }
   return *best;
+}
+
+TimePoint TimeWindow::last_open(TimePoint t) const {
+  std::optional<TimePoint> best;
+  for (const TimePoint candidate : openings_near(*this, t)) {
+    if (candidate <= t && (!best || candidate > *best)) best = candidate;
+  }
+  return *best;
+}
+
+minutes TimeWindow::length() const {
+  const minutes day{24 * 60};
+  return end > start ? end - start : end - start + day;
 }
 
 std::string TimeWindow::describe() const {
@@ -152,6 +178,25 @@ std::optional<TimePoint> next_window_open(const std::vector<TimeWindow>& windows
   for (const auto& window : windows) {
     const TimePoint open = window.next_open(t);
     if (!best || open < *best) best = open;
+  }
+  return best;
+}
+
+std::optional<WindowSpan> current_window(const std::vector<TimeWindow>& windows, TimePoint t) {
+  std::optional<WindowSpan> best;
+  for (const auto& window : windows) {
+    if (!window.contains(t)) continue;
+    const TimePoint open = window.last_open(t);
+    if (!best || open > best->open) best = WindowSpan{open, window.length()};
+  }
+  return best;
+}
+
+std::optional<WindowSpan> next_window(const std::vector<TimeWindow>& windows, TimePoint t) {
+  std::optional<WindowSpan> best;
+  for (const auto& window : windows) {
+    const TimePoint open = window.next_open(t);
+    if (!best || open < best->open) best = WindowSpan{open, window.length()};
   }
   return best;
 }

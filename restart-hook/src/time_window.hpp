@@ -40,6 +40,9 @@ struct TimeWindow {
   bool contains(TimePoint t) const;
   // The first moment strictly after `t` at which the window opens.
   TimePoint next_open(TimePoint t) const;
+  // The last moment at or before `t` at which the window opened.
+  TimePoint last_open(TimePoint t) const;
+  std::chrono::minutes length() const;
   std::string describe() const;
 };
 
@@ -49,5 +52,15 @@ std::optional<std::chrono::minutes> parse_clock_time(std::string_view text);
 bool in_any_window(const std::vector<TimeWindow>& windows, TimePoint t);
 // nullopt when there are no windows.
 std::optional<TimePoint> next_window_open(const std::vector<TimeWindow>& windows, TimePoint t);
+
+// One opening of a window: when, and for how long.
+struct WindowSpan {
+  TimePoint open{};
+  std::chrono::minutes length{0};
+};
+// The window `t` is in (the latest-opened one when windows overlap); nullopt outside every window.
+std::optional<WindowSpan> current_window(const std::vector<TimeWindow>& windows, TimePoint t);
+// The first window to open strictly after `t`; nullopt when there are no windows.
+std::optional<WindowSpan> next_window(const std::vector<TimeWindow>& windows, TimePoint t);
 
 }  // namespace openclaw::hook

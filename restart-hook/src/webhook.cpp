@@ -14,7 +14,7 @@ struct ShapeError {
   std::string reason;
 };
 
-[[noreturn]] void shape_error(const std::string& field, const char* expected) {
+[[noreturn]] void shape_error(const std::string& field, std::string_view expected) {
   throw ShapeError{fmt::format("{}: {}", field, expected)};
 }
 
@@ -55,7 +55,28 @@ std::string required_string(const json& object, const char* key, const std::stri
   return it->get<std::string>();
 }
 
-Labels label_set(const json& object, const char* key, const std::string& path, bool required) {
+// Prometheus' label name syntax: what a real alert always has, and what keeps names printable in records.
+bool valid_label_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxLabelNameBytes) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    if (!letter && (i == 0 || c < '0' || c > '9')) return false;
+  }
+  return true;
+}
+
+// A key part: bounded, printable ASCII, and free of the '|' that joins the parts of a dedupe key.
+void check_key_part(const std::string& value, const std::string& field, std::size_t limit) {
+  if (value.empty()) shape_error(field, "must not be empty");
+  if (value.size() > limit) shape_error(field, fmt::format("longer than {} bytes", limit));
+  for (const char c : value) {
+    if (c < 0x21 || c > 0x7e || c == '|') shape_error(field, "expected printable ASCII without '|'");
+  }
+}
+
+Labels label_set(const json& object, const char* key, const std::string& path, bool required,
+                 std::size_t value_limit) {
   Labels labels;
   const auto it = object.find(key);
   if (it == object.end() || it->is_null()) {
@@ -63,8 +84,17 @@ Labels label_set(const json& object, const char* key, const std::string& path, b
     return labels;
   }
   if (!it->is_object()) shape_error(path + "." + key, "expected an object of strings");
+  if (it->size() > kMaxLabels) shape_error(path + "." + key, fmt::format("more than {} entries", kMaxLabels));
   for (const auto& [name, value] : it->items()) {
+    if (!valid_label_name(name)) {
+      shape_error(fmt::format("{}.{}", path, key),
+                  fmt::format("a name that is not [a-zA-Z_][a-zA-Z0-9_]* of at most {} bytes", kMaxLabelNameBytes)
+                      );
+    }
     if (!value.is_string()) shape_error(fmt::format("{}.{}.{}", path, key, name), "expected a string");
+    if (value.get_ref<const std::string&>().size() > value_limit) {
+      shape_error(fmt::format("{}.{}.{}", path, key, name), fmt::format("longer than {} bytes", value_limit));
+    }
     labels.emplace(name, value.get<std::string>());
   }
   return labels;
@@ -75,13 +105,14 @@ Alert parse_alert(const json& node, const std::string& path) {
   Alert alert;
   alert.status = required_string(node, "status", path);
   if (alert.status != "firing" && alert.status != "resolved") shape_error(path + ".status", "expected firing or resolved");
-  alert.labels = label_set(node, "labels", path, true);
-  alert.annotations = label_set(node, "annotations", path, false);
+  alert.labels = label_set(node, "labels", path, true, kMaxLabelValueBytes);
+  alert.annotations = label_set(node, "annotations", path, false, kMaxAnnotationValueBytes);
   alert.starts_at = required_string(node, "startsAt", path);
+  check_key_part(alert.starts_at, path + ".startsAt", kMaxStartsAtBytes);
   alert.ends_at = optional_string(node, "endsAt", path);
   alert.generator_url = optional_string(node, "generatorURL", path);
   alert.fingerprint = required_string(node, "fingerprint", path);
-  if (alert.fingerprint.empty()) shape_error(path + ".fingerprint", "must not be empty");
+  check_key_part(alert.fingerprint, path + ".fingerprint", kMaxFingerprintBytes);
   return alert;
 }
 
@@ -93,8 +124,8 @@ WebhookPayload parse_payload(const json& root) {
   payload.status = optional_string(root, "status", "payload");
   payload.group_key = optional_string(root, "groupKey", "payload");
   payload.external_url = optional_string(root, "externalURL", "payload");
-  payload.group_labels = label_set(root, "groupLabels", "payload", false);
-  payload.common_labels = label_set(root, "commonLabels", "payload", false);
+  payload.group_labels = label_set(root, "groupLabels", "payload", false, kMaxLabelValueBytes);
+  payload.common_labels = label_set(root, "commonLabels", "payload", false, kMaxLabelValueBytes);
   if (const auto it = root.find("truncatedAlerts"); it != root.end() && !it->is_null()) {
     if (!it->is_number_integer()) shape_error("payload.truncatedAlerts", "expected an integer");
     payload.truncated_alerts = it->get<std::int64_t>();

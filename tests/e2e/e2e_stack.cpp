@@ -153,6 +153,7 @@ void Stack::start_hook(const HookPolicy& policy, bool fresh_state, bool dry_run)
          << "  window: " << policy.window << "\n"
          << "  verify_timeout: " << policy.verify_timeout << "\n"
          << "  retry_backoff: " << policy.retry_backoff << "\n"
+         << "  schedule_jitter: 0s\n"  // a window of the whole day: no offset into it (it would wait after 00:00)
          << "  low_traffic_windows:\n"
          << "    - {start: \"00:00\", end: \"24:00\", location: UTC}\n"
          // The rules of deploy/openclaw-restart-hook.yml: exactly what the shipped rules label as restart alerts.

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <set>
 
 #include "hook_test_util.hpp"
 
@@ -100,6 +101,48 @@ TEST(Config, BusyCommandNoticeAndConfirm) {
                 .rules[0]
                 .confirm,
             Confirm::kUnhealthy);
+}
+
+TEST(Config, ScheduleJitterGivesEachHostItsOwnStableOffset) {
+  EXPECT_EQ(testing::example_config().policy.schedule_jitter, 10min);  // the default
+  Config config = parse_config(with("  notice_lead: 0s            # tests of the notice set it\n",
+                                    "  schedule_jitter: 20m\n"));
+  EXPECT_EQ(config.policy.schedule_jitter, 20min);
+  EXPECT_EQ(error_key(with("  notice_lead: 0s            # tests of the notice set it\n", "  schedule_jitter: soon\n")),
+            "policy.schedule_jitter");
+  assign_schedule_offsets(config, "gw-host-1");
+  const auto offset = config.gateways[0].schedule_offset;
+  EXPECT_EQ(offset, schedule_offset_for("gw-host-1", "default", 20min));  // stable: the same inputs, the same offset
+  EXPECT_GE(offset, 0ms);
+  EXPECT_LT(offset, 20min);
+  EXPECT_EQ(offset.count() % 1000, 0);
+  // Hosts spread over the range: 50 names land on many different offsets, and not all in one half.
+  std::set<long long> offsets;
+  int early = 0;
+  for (int i = 0; i < 50; ++i) {
+    const auto o = schedule_offset_for("host-" + std::to_string(i), "default", 20min);
+    EXPECT_LT(o, 20min);
+    offsets.insert(o.count());
+    early += o < 10min ? 1 : 0;
+  }
+  EXPECT_GE(offsets.size(), 45U);
+  EXPECT_GT(early, 10);
+  EXPECT_LT(early, 40);
+  EXPECT_NE(schedule_offset_for("a", "default", 20min), schedule_offset_for("a", "staging", 20min));
+  EXPECT_EQ(schedule_offset_for("any", "default", 0ms), 0ms);  // 0 = at the window's start
+}
+
+TEST(Config, AuditLogRotation) {
+  const Config defaults = testing::example_config();
+  EXPECT_EQ(defaults.audit.max_file_bytes, 10U << 20U);
+  EXPECT_EQ(defaults.audit.max_files, 5);
+  const std::string yaml = testing::example_config_yaml();
+  const Config set = parse_config(yaml + "audit: {max_file_bytes: 1048576, max_files: 3}\n");
+  EXPECT_EQ(set.audit.max_file_bytes, 1048576U);
+  EXPECT_EQ(set.audit.max_files, 3);
+  EXPECT_EQ(error_key(yaml + "audit: {max_file_bytes: 100}\n"), "audit.max_file_bytes");
+  EXPECT_EQ(error_key(yaml + "audit: {max_files: 0}\n"), "audit.max_files");
+  EXPECT_EQ(error_key(yaml + "audit: {keep: 3}\n"), "audit.keep");
 }
 
 TEST(Config, UnknownKeysAreRejectedByName) {

@@ -107,6 +107,54 @@ TEST(StateDir, UnwritableAtStartIsAClearErrorNamingIt) {
   }
 }
 
+// A corrupt state.json no longer keeps the hook from starting, and what the audit log shows done is not done again:
+// the same alert re-delivered is a duplicate, another alert waits for the cooldown.
+TEST_F(HookHttpTest, CorruptStateIsSetAsideAndRebuiltFromTheAuditLog) {
+  ASSERT_EQ(post(fixture("am025-firing.json")).status, 200);
+  wait_idle();
+  ASSERT_EQ(restarts(), 1U);
+  server.reset();
+  engine.reset();
+  t::write_file(dir.file("state/state.json"), "{\"version\": 3, \"gateways\": {\"default\": [tr");
+  clock.advance(2min);
+  start();  // the hook starts again
+  std::vector<std::string> aside;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.file("state"))) {
+    if (entry.path().filename().string().rfind("state.json.corrupt-", 0) == 0) aside.push_back(entry.path());
+  }
+  ASSERT_EQ(aside.size(), 1U);
+  EXPECT_EQ(t::read_file(aside[0]), "{\"version\": 3, \"gateways\": {\"default\": [tr");  // kept for a person
+  EXPECT_EQ(metric("openclaw_restart_hook_state_set_aside_timestamp_seconds", {}),
+            static_cast<double>(to_unix_ms(clock.now())) / 1000.0);
+  const auto audit = testing::audit_events(*engine, "state_set_aside");
+  ASSERT_EQ(audit.size(), 1U);
+  EXPECT_EQ(audit[0]["rebuilt_restarts"], 1);
+  const auto again = post(fixture("am025-firing.json"));
+  EXPECT_EQ(nlohmann::json::parse(again.body)["decisions"][0]["reason"], "duplicate") << again.body;
+  const auto other = post(R"({"alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown",)"
+                          R"("gateway":"default"},"startsAt":"2026-03-10T10:01:00Z","fingerprint":"other"}]})");
+  EXPECT_EQ(nlohmann::json::parse(other.body)["decisions"][0]["reason"], "cooldown") << other.body;
+  wait_idle();
+  EXPECT_EQ(restarts(), 1U);
+}
+
+// Two hooks on one state directory would each keep their own cooldown and circuit: the second refuses to start.
+TEST_F(HookHttpTest, ASecondHookOnTheSameStateDirRefusesToStart) {
+  HookMetrics second_metrics({"default"});
+  try {
+    Engine second(*config, EngineDeps{clock, runner, health, busy, units}, second_metrics, EngineOptions{});
+    FAIL() << "two engines shared " << config->state_dir;
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("in use by another openclaw-restart-hook (pid " + std::to_string(::getpid())),
+              std::string::npos)
+        << e.what();
+  }
+  server.reset();
+  engine.reset();  // the lock goes with its owner
+  start();
+  EXPECT_EQ(post(fixture("am025-firing.json")).status, 200);
+}
+
 TEST_F(HookHttpTest, UnwritableAtRunTimeAnswers500AndNothingRunsThenTheRetryActs) {
   std::filesystem::create_directories(dir.file("state/state.json.tmp"));
   EXPECT_EQ(post(fixture("am025-firing.json")).status, 500);

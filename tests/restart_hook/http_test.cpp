@@ -163,6 +163,62 @@ TEST_F(HookHttpTest, UnhealthyAfterRestartIsFailedRetriedOnceThenGivenUp) {
   EXPECT_EQ(engine->state().gateways.at("default").restarts.size(), 2U);  // the retry counts towards the circuit
 }
 
+// RestartFailed is driven by these two timestamps, so they must survive the hook's own restart: a failure just
+// before an upgrade of the hook still pages, and a later success clears it.
+TEST_F(HookHttpTest, RestartResultsAreTimestampsThatOutliveTheHook) {
+  const std::map<std::string, std::string> gw = {{"gateway", "default"}};
+  const char* failed = "openclaw_restart_hook_last_failed_restart_timestamp_seconds";
+  const char* succeeded = "openclaw_restart_hook_last_successful_restart_timestamp_seconds";
+  EXPECT_EQ(metric(failed, gw), 0.0);  // present from the start
+  EXPECT_EQ(metric(succeeded, gw), 0.0);
+  server.reset();
+  engine.reset();
+  start("", "  verify_timeout: 200ms\n  retry_backoff: 10ms");
+  health.healthy_ = false;
+  ASSERT_EQ(post(fixture("am025-firing.json")).status, 200);
+  wait_idle();
+  const double failed_at = static_cast<double>(to_unix_ms(clock.now())) / 1000.0;
+  EXPECT_EQ(metric(failed, gw), failed_at);
+  EXPECT_EQ(metric(succeeded, gw), 0.0);
+  server.reset();
+  engine.reset();  // the hook restarts: a new registry, the state from disk
+  clock.advance(20min);
+  start();
+  EXPECT_EQ(metric(failed, gw), failed_at);
+  EXPECT_EQ(metric(succeeded, gw), 0.0);
+  EXPECT_FALSE(metric("openclaw_restart_hook_last_restart_downtime_seconds", gw).has_value());
+  health.healthy_ = true;
+  ASSERT_EQ(post(R"({"alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown","gateway":"default"},)"
+                 R"("startsAt":"2026-03-10T10:20:00Z","fingerprint":"later"}]})").status,
+            200);
+  wait_idle();
+  EXPECT_EQ(metric(succeeded, gw), failed_at + 1200.0);
+  EXPECT_EQ(metric(failed, gw), failed_at);
+  const auto downtime = metric("openclaw_restart_hook_last_restart_downtime_seconds", gw);
+  ASSERT_TRUE(downtime.has_value());
+  EXPECT_GE(*downtime, 0.0);
+  EXPECT_LT(*downtime, 10.0);
+}
+
+// A hook whose `match` disagrees with the exporter's labels declines everything with a 200: the timestamp is what
+// lets a rule page on it. Only the reasons that leave remediation off are recorded.
+TEST_F(HookHttpTest, DeclinedAlertsLeaveATimestampByReason) {
+  const char* declined = "openclaw_restart_hook_last_declined_timestamp_seconds";
+  for (const char* why : {"no_matching_gateway", "no_matching_rule", "operator_stopped", "config_invalid",
+                          "circuit_open"}) {
+    EXPECT_EQ(metric(declined, {{"reason", why}}), 0.0) << why;
+  }
+  clock.advance(90s);
+  const auto answer = post(R"({"alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown",)"
+                           R"("gateway":"elsewhere"},"startsAt":"2026-03-10T09:00:00Z","fingerprint":"f1"}]})");
+  ASSERT_EQ(answer.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(answer.body)["decisions"][0]["reason"], "no_matching_gateway");
+  EXPECT_EQ(metric(declined, {{"reason", "no_matching_gateway"}}),
+            static_cast<double>(to_unix_ms(clock.now())) / 1000.0);
+  EXPECT_EQ(metric(declined, {{"reason", "no_matching_rule"}}), 0.0);
+  EXPECT_EQ(restarts(), 0U);
+}
+
 TEST_F(HookHttpTest, CircuitOpensIsVisibleAndResetsThroughTheEndpoint) {
   auto alert = [](int i) {
     return R"({"alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown","gateway":"default"},)"

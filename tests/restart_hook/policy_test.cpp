@@ -384,6 +384,36 @@ TEST_F(PolicyTest, AScheduledRestartIsAnnouncedNoticeLeadBeforeItRuns) {
             "notice");
 }
 
+// Hosts sharing the windows do not all restart at the window's first second: each gateway runs at its offset into
+// the window (at most half of it), announced notice_lead before, whether the alert came inside or before the window.
+TEST_F(PolicyTest, AScheduledRestartRunsAtItsHostsOffsetIntoTheWindow) {
+  config.policy.notice_lead = 5min;
+  config.gateways[0].schedule_offset = 10min;
+  const Decision inside = deliver_one(firing("OpenClawGatewayUptimeHigh", "default", "a"), utc("2026-03-10T12:01:00Z"));
+  EXPECT_EQ(inside.reason, "notice");
+  EXPECT_EQ(inside.not_before, utc("2026-03-10T12:10:00Z"));
+  const auto& gs = state.gateways["default"];
+  EXPECT_EQ(decide_pending("default", gs, config, utc("2026-03-10T12:09:59Z"), {})->reason, "notice");
+  EXPECT_EQ(decide_pending("default", gs, config, utc("2026-03-10T12:10:00Z"), {})->reason, "executed");
+  // Late in the window the notice lead is what waits: the offset is a floor, not a fixed time.
+  state = {};
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayUptimeHigh"), utc("2026-03-10T12:12:00Z")).not_before,
+            utc("2026-03-10T12:17:00Z"));
+  state = {};
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayUptimeHigh"), t0).not_before, utc("2026-03-10T12:10:00Z"));
+  // An offset beyond half the (30 min) window is cut to half of it.
+  state = {};
+  config.gateways[0].schedule_offset = 40min;
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayUptimeHigh"), t0).not_before, utc("2026-03-10T12:15:00Z"));
+  // No notice lead: the offset alone still holds the restart back, announced as a notice.
+  state = {};
+  config.policy.notice_lead = 0ms;
+  config.gateways[0].schedule_offset = 7min;
+  const Decision quiet = deliver_one(firing("OpenClawGatewayUptimeHigh"), utc("2026-03-10T12:00:30Z"));
+  EXPECT_EQ(quiet.reason, "notice");
+  EXPECT_EQ(quiet.not_before, utc("2026-03-10T12:07:00Z"));
+}
+
 TEST_F(PolicyTest, AResolvedAlertCancelsThePendingRestartItAskedFor) {
   const Alert uptime = firing("OpenClawGatewayUptimeHigh", "default", "a");
   deliver_one(uptime, t0);

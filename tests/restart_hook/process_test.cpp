@@ -184,4 +184,24 @@ TEST_F(HookProcessTest, RefusesANonLoopbackAddressWithoutAuthUnlessInsecure) {
   EXPECT_TRUE(t::wait_until([&] { return t::tcp_port_open(port); }, 10s)) << insecure.log();
 }
 
+// SIGHUP's default action would kill the hook (a terminal closing, a careless `kill -HUP`): it is logged and ignored.
+// A second hook on the same state directory refuses to start, naming the first one's PID.
+TEST_F(HookProcessTest, SighupIsIgnoredAndASecondHookOnTheStateDirRefusesToStart) {
+  const int port = t::free_tcp_port();
+  write_config(port, "1");
+  auto hook = start_hook(port);
+  hook.signal(SIGHUP);
+  ASSERT_TRUE(t::wait_until([&] { return hook.log().find("received SIGHUP: ignored") != std::string::npos; }, 5s))
+      << hook.log();
+  EXPECT_FALSE(hook.wait_exit(300ms).has_value()) << hook.log();
+  EXPECT_EQ(t::http_get("http://127.0.0.1:" + std::to_string(port) + "/healthz", 2s).status, 200);
+  const auto second = t::run_command({hook_path(), "--config.file=" + dir.file("config.yml"),
+                                      "--web.listen-address=127.0.0.1:" + std::to_string(t::free_tcp_port())},
+                                     10s);
+  EXPECT_EQ(second.exit_code, 1) << second.output;
+  EXPECT_NE(second.output.find("is in use by another openclaw-restart-hook (pid " + std::to_string(hook.pid())),
+            std::string::npos)
+      << second.output;
+}
+
 }  // namespace

@@ -1,4 +1,5 @@
 #include "state_store.hpp"
+#include "state_rebuild.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -79,6 +80,15 @@ PolicyState golden_v2_state() {
   return state;
 }
 
+// What fixtures/state/state-v3.json holds: format 3 adds when the last attempt succeeded and when it failed.
+PolicyState golden_v3_state() {
+  PolicyState state = golden_v2_state();
+  GatewayState& gs = state.gateways["default"];
+  gs.last_success = utc("2026-03-10T10:20:07Z") + 250ms;
+  gs.last_failure = utc("2026-03-10T10:26:41Z") + 999ms;
+  return state;
+}
+
 // Times as milliseconds since the epoch, so that a failure prints the numbers found in the golden file.
 std::optional<long long> unix_ms(const std::optional<TimePoint>& t) {
   return t ? std::optional(to_unix_ms(*t)) : std::nullopt;
@@ -99,6 +109,8 @@ std::map<std::string, long long> unix_ms(const std::map<std::string, TimePoint>&
 void expect_same_gateway(const GatewayState& actual, const GatewayState& expected) {
   EXPECT_EQ(unix_ms(actual.restarts), unix_ms(expected.restarts));
   EXPECT_EQ(unix_ms(actual.last_restart), unix_ms(expected.last_restart));
+  EXPECT_EQ(unix_ms(actual.last_success), unix_ms(expected.last_success));
+  EXPECT_EQ(unix_ms(actual.last_failure), unix_ms(expected.last_failure));
   EXPECT_EQ(unix_ms(actual.circuit_opened_at), unix_ms(expected.circuit_opened_at));
   EXPECT_EQ(unix_ms(actual.circuit_reset_at), unix_ms(expected.circuit_reset_at));
   EXPECT_EQ(actual.in_progress, expected.in_progress);
@@ -133,12 +145,13 @@ void expect_loads(const std::string& file, const PolicyState& expected) {
 // Format 1 (written by hooks before pending restarts kept their rule name) still loads.
 TEST(StateSerialization, LoadsTheVersion1GoldenFile) { expect_loads("state-v1.json", golden_v1_state()); }
 TEST(StateSerialization, LoadsTheVersion2GoldenFile) { expect_loads("state-v2.json", golden_v2_state()); }
+TEST(StateSerialization, LoadsTheVersion3GoldenFile) { expect_loads("state-v3.json", golden_v3_state()); }
 
 // The writer against the current format's file, compared as parsed JSON (indentation and key order are free), so
 // the writer cannot drift either: what one hook writes, another hook of the same format version must read.
-TEST(StateSerialization, WritesTheVersion2GoldenFormat) {
-  const auto written = nlohmann::json::parse(serialize_state(golden_v2_state()));
-  const auto golden = nlohmann::json::parse(golden_file("state-v2.json"));
+TEST(StateSerialization, WritesTheVersion3GoldenFormat) {
+  const auto written = nlohmann::json::parse(serialize_state(golden_v3_state()));
+  const auto golden = nlohmann::json::parse(golden_file("state-v3.json"));
   EXPECT_EQ(written, golden) << "JSON patch from what is written to the golden file: "
                              << nlohmann::json::diff(written, golden).dump();
 }
@@ -155,7 +168,7 @@ TEST(StateSerialization, RoundTrips) {
 
 TEST(StateSerialization, CorruptOrForeignStateIsAnError) {
   EXPECT_FALSE(deserialize_state("{").ok());
-  EXPECT_FALSE(deserialize_state(R"({"version":3,"gateways":{},"dedupe":{}})").ok());
+  EXPECT_FALSE(deserialize_state(R"({"version":4,"gateways":{},"dedupe":{}})").ok());
   EXPECT_FALSE(deserialize_state(R"({"version":1,"gateways":{"x":{}},"dedupe":{}})").ok());
 }
 
@@ -207,6 +220,50 @@ TEST(AuditLog, AppendsJsonLinesAndReadsBackTheTail) {
 }
 
 TEST(AuditLog, FormatsTimestamps) { EXPECT_EQ(format_rfc3339_ms(1773136800123), "2026-03-10T10:00:00.123Z"); }
+
+
+// What the audit log shows done, in the records the engine writes (engine.cpp, engine_restart.cpp).
+TEST(StateRebuild, WhatTheAuditLogShowsDoneBecomesTheStateAgain) {
+  const Config config = testing::example_config();  // window 1h, cooldown 15m, dedupe_ttl 24h
+  const auto line = [](const std::string& json) { return nlohmann::json::parse(json); };
+  const std::vector<nlohmann::json> records = {
+      line(R"({"ts":"2026-03-10T09:00:00.000Z","event":"decision","gateway":"default","rule":"rule-0","decision":"restart","reason":"executed","alert":{"status":"firing","labels":{},"fingerprint":"old","starts_at":"2026-03-10T08:59:00Z"}})"),
+      line(R"({"ts":"2026-03-10T09:00:30.000Z","event":"restart","gateway":"default","result":"success"})"),
+      line(R"({"ts":"2026-03-10T11:40:00.250Z","event":"decision","gateway":"default","rule":"rule-0","decision":"restart","reason":"executed","alert":{"status":"firing","labels":{},"fingerprint":"fp1","starts_at":"2026-03-10T11:39:00Z"}})"),
+      line(R"({"ts":"2026-03-10T11:41:00.000Z","event":"restart","gateway":"default","result":"failed","attempt":1})"),
+      line(R"({"ts":"2026-03-10T11:41:30.000Z","event":"decision","gateway":"default","rule":"rule-0","decision":"restart","reason":"retry"})"),
+      line(R"({"ts":"2026-03-10T11:50:00.000Z","event":"decision","gateway":"default","decision":"none","reason":"circuit_open","opens_circuit":true})"),
+      line(R"({"ts":"2026-03-10T11:55:00.000Z","event":"circuit_reset","gateway":"default","requested_by":"x"})"),
+      line(R"({"ts":"2026-03-10T11:56:00.000Z","event":"decision","gateway":"unknown","decision":"restart"})"),
+      line(R"({"ts":"not a time","event":"decision","gateway":"default","decision":"restart"})"),
+      line(R"({"event":"decision","gateway":"default","decision":"restart"})"),
+  };
+  const PolicyState state = rebuild_state_from_audit(records, config, utc("2026-03-10T12:00:00Z"));
+  ASSERT_EQ(state.gateways.size(), 1U) << "an unconfigured gateway is not rebuilt";
+  const GatewayState& gs = state.gateways.at("default");
+  // 09:00 is older than max(window, cooldown): pruned from the circuit's count, but its result still counts.
+  EXPECT_EQ(unix_ms(gs.restarts), (std::vector<long long>{to_unix_ms(utc("2026-03-10T11:40:00Z")) + 250,
+                                                           to_unix_ms(utc("2026-03-10T11:41:30Z"))}));
+  EXPECT_EQ(gs.last_restart, utc("2026-03-10T11:41:30Z"));
+  EXPECT_EQ(gs.last_success, utc("2026-03-10T09:00:30Z"));
+  EXPECT_EQ(gs.last_failure, utc("2026-03-10T11:41:00Z"));
+  EXPECT_FALSE(gs.circuit_opened_at.has_value());
+  EXPECT_EQ(gs.circuit_reset_at, utc("2026-03-10T11:55:00Z"));
+  // The retry has no result on record: a restart was running when the state was lost.
+  EXPECT_TRUE(gs.in_progress);
+  EXPECT_EQ(gs.in_progress_rule, "rule-0");
+  EXPECT_EQ(state.dedupe.size(), 2U);
+  EXPECT_EQ(state.dedupe.at("default|fp1|2026-03-10T11:39:00Z"), utc("2026-03-11T11:40:00Z") + 250ms);
+  EXPECT_EQ(state.dedupe.count("default|old|2026-03-10T08:59:00Z"), 1U);
+}
+
+TEST(StateRebuild, AuditTimesParseOnlyInTheFormatTheHookWrites) {
+  EXPECT_EQ(parse_audit_time("2026-03-10T11:40:00.250Z"), utc("2026-03-10T11:40:00Z") + 250ms);
+  EXPECT_EQ(parse_audit_time(format_rfc3339_ms(1773136800120)), from_unix_ms(1773136800120));
+  EXPECT_FALSE(parse_audit_time("2026-03-10T11:40:00Z").has_value());
+  EXPECT_FALSE(parse_audit_time("2026-03-10T11:40:00.250+01:00").has_value());
+  EXPECT_FALSE(parse_audit_time("").has_value());
+}
 
 }  // namespace
 }  // namespace openclaw::hook

@@ -79,6 +79,26 @@ TEST(TimeWindow, EarliestOfSeveralWindows) {
   EXPECT_FALSE(next_window_open({}, utc("2026-03-10T21:00:00Z")).has_value());
 }
 
+TEST(TimeWindow, TheWindowANowIsInAndTheNextOneWithTheirLengths) {
+  const std::vector<TimeWindow> windows = {window("04:00", "04:30"), window("23:00", "01:00")};
+  const auto in_late = current_window(windows, utc("2026-03-11T00:20:00Z"));  // opened the day before
+  ASSERT_TRUE(in_late.has_value());
+  EXPECT_EQ(in_late->open, utc("2026-03-10T23:00:00Z"));
+  EXPECT_EQ(in_late->length, std::chrono::minutes(120));
+  const auto at_open = current_window(windows, utc("2026-03-11T04:00:00Z"));
+  ASSERT_TRUE(at_open.has_value());
+  EXPECT_EQ(at_open->open, utc("2026-03-11T04:00:00Z"));
+  EXPECT_EQ(at_open->length, std::chrono::minutes(30));
+  EXPECT_FALSE(current_window(windows, utc("2026-03-11T04:30:00Z")).has_value());
+  const auto next = next_window(windows, utc("2026-03-11T04:30:00Z"));
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->open, utc("2026-03-11T23:00:00Z"));
+  EXPECT_EQ(next->length, std::chrono::minutes(120));
+  EXPECT_EQ(window("22:00", "02:00", "America/New_York").last_open(utc("2026-01-15T06:59:00Z")),
+            utc("2026-01-15T03:00:00Z"));
+  EXPECT_FALSE(next_window({}, utc("2026-03-11T04:30:00Z")).has_value());
+}
+
 TEST(TimeZone, RejectsUnknownAndHostileNames) {
   EXPECT_FALSE(TimeZone::load("Mars/Olympus").ok());
   EXPECT_FALSE(TimeZone::load("../../etc/passwd").ok());

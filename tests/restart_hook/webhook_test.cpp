@@ -60,6 +60,16 @@ struct Hostile {
   const char* reason_contains;
 };
 
+TEST(ParseWebhook, KeysAndLabelsAtTheirLimitsAreAccepted) {
+  std::string labels;
+  for (int i = 0; i < 63; ++i) labels += R"("l)" + std::to_string(i) + R"(":"v",)";
+  labels += R"(")" + std::string(128, 'n') + R"(":")" + std::string(1024, 'v') + R"(")";
+  const auto parsed = parse_webhook(R"({"alerts":[{"status":"firing","labels":{)" + labels + R"(},"startsAt":")" +
+                                    std::string(64, '1') + R"(","fingerprint":")" + std::string(64, 'f') + R"("}]})");
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_EQ(parsed->alerts.at(0).labels.size(), 64U);
+}
+
 class HostilePayload : public ::testing::TestWithParam<Hostile> {};
 
 TEST_P(HostilePayload, IsRefusedWithAReason) {
@@ -69,6 +79,19 @@ TEST_P(HostilePayload, IsRefusedWithAReason) {
 }
 
 const std::string kAlert = R"({"status":"firing","labels":{"alertname":"X"},"startsAt":"t","fingerprint":"f"})";
+
+// One firing alert whose fingerprint (and startsAt, when given) are `keys`.
+std::string alert_with(const std::string& keys) {
+  const bool has_starts_at = keys.find("startsAt") != std::string::npos;
+  return R"({"alerts":[{"status":"firing","labels":{"alertname":"X"},)" +
+         std::string(has_starts_at ? "" : R"("startsAt":"t",)") + keys + "}]}";
+}
+
+std::string many_labels(int n) {
+  std::string labels;
+  for (int i = 0; i < n; ++i) labels += (i ? "," : "") + std::string(R"("l)") + std::to_string(i) + R"(":"v")";
+  return R"({"alerts":[{"status":"firing","labels":{)" + labels + R"(},"startsAt":"t","fingerprint":"f"}]})";
+}
 
 INSTANTIATE_TEST_SUITE_P(
     Payloads, HostilePayload,
@@ -95,7 +118,23 @@ INSTANTIATE_TEST_SUITE_P(
         Hostile{"invalid_utf8", std::string(R"({"alerts":[{"status":"firing","labels":{"a":"\xff\xfe"},)") +
                                     R"("startsAt":"t","fingerprint":"f"}]})",
                 "malformed JSON"},
-        Hostile{"second_alert_bad", R"({"alerts":[)" + kAlert + R"(,{"status":"firing"}]})", "alerts[1]"}),
+        Hostile{"second_alert_bad", R"({"alerts":[)" + kAlert + R"(,{"status":"firing"}]})", "alerts[1]"},
+        // Bounded keys and labels: what lands in state.json and the audit log stays small.
+        Hostile{"huge_fingerprint", alert_with(R"("fingerprint":")" + std::string(200000, 'a') + "\""),
+                "alerts[0].fingerprint: longer than 64 bytes"},
+        Hostile{"fingerprint_with_separator", alert_with(R"("fingerprint":"a|b")"), "alerts[0].fingerprint: expected"},
+        Hostile{"fingerprint_with_newline", alert_with(R"("fingerprint":"a\nb")"), "alerts[0].fingerprint: expected"},
+        Hostile{"huge_starts_at", alert_with(R"("fingerprint":"f","startsAt":")" + std::string(65, '1') + "\""),
+                "alerts[0].startsAt: longer than 64 bytes"},
+        Hostile{"huge_label_value", R"({"alerts":[{"status":"firing","labels":{"a":")" + std::string(1025, 'v') +
+                                        R"("},"startsAt":"t","fingerprint":"f"}]})",
+                "alerts[0].labels.a: longer than 1024 bytes"},
+        Hostile{"bad_label_name", R"({"alerts":[{"status":"firing","labels":{"a b":"v"},"startsAt":"t","fingerprint":"f"}]})",
+                "alerts[0].labels: a name that is not"},
+        Hostile{"huge_label_name", R"({"alerts":[{"status":"firing","labels":{")" + std::string(129, 'n') +
+                                       R"(":"v"},"startsAt":"t","fingerprint":"f"}]})",
+                "alerts[0].labels: a name that is not"},
+        Hostile{"too_many_labels", many_labels(65), "alerts[0].labels: more than 64 entries"}),
     [](const ::testing::TestParamInfo<Hostile>& param_info) { return param_info.param.name; });
 
 }  // namespace
