@@ -3,10 +3,15 @@
 
     check_alert_contract.py RULES.yml ALERTMANAGER.yml RUNBOOK_DIR
 
-- every alert has `severity` (critical, warning, or info for a notice that never carries `action`); restart alerts carry action="restart" and urgency immediate|scheduled; the alerts that
-  page about the remediation itself (RestartFailed, RestartLoop) or about what a restart cannot fix or must not touch
-  (ExporterBlind, ConfigError, Crashed, StuckSessions) never carry `action`;
-- runbook_url ends in /<AlertName>.md and docs/runbooks/<AlertName>.md exists; no runbook without an alert;
+- every alert has `severity` (critical, warning, or info for a notice); restart alerts carry action="restart" and urgency
+  immediate|scheduled; an info alert never carries action except as a standing scheduled request (urgency
+  scheduled: ScheduledRestartDue, delivered to the hook inside the windows only); the alerts that page about the
+  remediation itself (RestartFailed, RestartLoop, StillUnhealthy, RestartHookDeclined), the notices (RestartPlanned,
+  Restarted), the monitoring of the monitoring, and what a restart cannot fix or must not touch (ExporterBlind,
+  ConfigError, Crashed, StuckSessions, UptimeHigh) never carry `action`;
+- the recorded Down condition (gateway:openclaw_gateway_unhealthy:down_condition) is the text of Down's expression;
+- runbook_url ends in /<AlertName>.md and docs/runbooks/<AlertName>.md exists; no runbook (a capitalised .md file)
+  without an alert (lower-case pages such as maintenance.md are guides, not runbooks);
 - every metric name in the rules is a known one (tests/alerts/known_metrics.txt, or recorded by the rules file itself);
 - every alertname in an inhibit rule is a real alert, and the scheduled route is restricted by active_time_intervals;
 - routing, with `amtool config routes test` (its answer compared here): restart alerts -> openclaw-restart-hook, everything
@@ -19,15 +24,23 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-HOOK, HUMAN = "openclaw-restart-hook", "human-oncall-REPLACE-ME"
+HOOK, HUMAN, DEADMAN = "openclaw-restart-hook", "people", "deadman"
+DOWN_RECORD = "gateway:openclaw_gateway_unhealthy:down_condition"
 NEVER_RESTART = {"OpenClawGatewayRestartFailed", "OpenClawGatewayRestartLoop", "OpenClawExporterBlind",
-                 "OpenClawGatewayConfigError", "OpenClawGatewayCrashed", "OpenClawGatewayStuckSessions"}
+                 "OpenClawGatewayConfigError", "OpenClawGatewayCrashed", "OpenClawGatewayStuckSessions",
+                 "OpenClawGatewayStillUnhealthy", "OpenClawRestartHookDeclined", "OpenClawGatewayRestartPlanned",
+                 "OpenClawGatewayRestarted", "OpenClawGatewayUptimeHigh", "Watchdog", "OpenClawNoHumanChannel",
+                 "OpenClawAlertmanagerNotificationsFailing", "OpenClawExporterSourceFailing",
+                 "OpenClawGatewayProbeStale"}
 REQUIRED = {"OpenClawGatewayDown", "OpenClawGatewaySlowResponse", "OpenClawGatewayUptimeHigh", "OpenClawGatewayMemoryHigh",
             "OpenClawGatewayMemoryLeak", "OpenClawGatewayFdExhaustion", "OpenClawGatewayCloseWaitPileup",
             "OpenClawHostMemoryHigh", "OpenClawGatewayEventLoopLag", "OpenClawGatewayRestartFailed",
             "OpenClawGatewayRestartLoop", "OpenClawExporterDown", "OpenClawRestartHookDown", "OpenClawExporterBlind",
             "OpenClawGatewayMemoryPressure", "OpenClawGatewayChildProcessGrowth", "OpenClawGatewayStuckSessions",
-            "OpenClawGatewayConfigError", "OpenClawGatewayCrashed"}
+            "OpenClawGatewayConfigError", "OpenClawGatewayCrashed", "OpenClawGatewayStillUnhealthy",
+            "OpenClawGatewayScheduledRestartDue", "OpenClawRestartHookDeclined", "OpenClawGatewayRestartPlanned",
+            "OpenClawGatewayRestarted", "Watchdog", "OpenClawAlertmanagerNotificationsFailing",
+            "OpenClawExporterSourceFailing", "OpenClawGatewayProbeStale"}
 KNOWN = {l.strip() for l in open(os.path.join(HERE, "known_metrics.txt"), encoding="utf-8")
          if l.strip() and not l.startswith("#")}
 FUNCS_AND_KEYWORDS = {"and", "or", "unless", "on", "without", "by", "offset", "bool", "ignoring", "group_left",
@@ -73,8 +86,8 @@ def main(rules_path, am_path, runbook_dir):
         labels = a["labels"]
         if labels.get("severity") not in ("critical", "warning", "info"):
             bad(f"{name}: severity must be critical, warning or info, got {labels.get('severity')!r}")
-        if labels.get("severity") == "info" and "action" in labels:
-            bad(f"{name}: an info alert tells people; it never carries action")
+        if labels.get("severity") == "info" and "action" in labels and labels.get("urgency") != "scheduled":
+            bad(f"{name}: an info alert tells people; it carries action only as a scheduled request")
         if "action" in labels:
             if labels["action"] != "restart" or labels.get("urgency") not in ("immediate", "scheduled"):
                 bad(f"{name}: action must be restart with urgency immediate|scheduled, got {labels}")
@@ -97,12 +110,16 @@ def main(rules_path, am_path, runbook_dir):
             if word not in known:
                 bad(f"{name}: unknown metric or word {word!r} in expr (tests/alerts/known_metrics.txt)")
 
-        expected = HOOK if labels.get("action") == "restart" else HUMAN
+        expected = HOOK if labels.get("action") == "restart" else DEADMAN if name == "Watchdog" else HUMAN
         got = route(am_path, dict({"alertname": name, "gateway": "default", "instance": "gw:9789"}, **labels))
         if got != expected:
             bad(f"{name}: routed to {got!r}, expected {expected!r}")
+    down = alerts.get("OpenClawGatewayDown", {}).get("expr")
+    record = re.search(r"\n      - record: " + re.escape(DOWN_RECORD) + r"\n        expr: \|\n((?:          .*\n)+)", rules_text)
+    if not record or not down or record.group(1).strip() != down.strip():
+        bad(f"the record {DOWN_RECORD} must have exactly OpenClawGatewayDown's expression")
     for path in sorted(os.listdir(runbook_dir)):
-        if path.endswith(".md") and path[:-3] not in alerts:
+        if path.endswith(".md") and path[:1].isupper() and path[:-3] not in alerts:
             bad(f"runbook {path} has no alert")
 
     odd = route(am_path, {"alertname": "OpenClawGatewayDown", "action": "restart", "urgency": "someday", "gateway": "x"})
