@@ -291,11 +291,62 @@ def prometheus_duration(seconds):
     return out or "0s"
 
 
+def utc_minute_ranges(windows, offset_minutes):
+    """Local "HH:MM-HH:MM" windows as [start, end) minutes of the UTC day, split where they cross midnight."""
+    out = []
+    for window in windows:
+        start, end = window_minutes(window)
+        if end - start >= 1440:
+            return [(0, 1440)]
+        a, b = (start - offset_minutes) % 1440, (end - offset_minutes) % 1440 or 1440
+        out += [(a, b)] if a < b else [(a, 1440), (0, b)]
+    return sorted(out)
+
+
+def window_condition(ranges):
+    minute = "(hour() * 60 + minute())"
+    terms = [f"({minute} >= {a} and on () {minute} < {b})" if a else f"{minute} < {b}" for a, b in ranges]
+    return " or on () ".join(terms)
+
+
+def windows_promql(values):
+    """A PromQL expression that is 1 inside the low-traffic windows and 0 outside (Grafana shades the 1s as regions).
+    PromQL knows only UTC: for another zone, the zone's UTC offsets from zoneinfo, one time() range per offset change
+    for the years 2024-2035 (a fixed span, so the rendering does not depend on the day it is made)."""
+    windows = values["scheduled_windows"]
+    zone = values["scheduled_time_zone"]
+    if zone == "UTC":
+        return f"vector(1) and on () ({window_condition(utc_minute_ranges(windows, 0))}) or vector(0)"
+    import datetime
+    import zoneinfo
+    tz = zoneinfo.ZoneInfo("UTC" if zone == "Local" else zone)
+    start = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+    end = datetime.datetime(2036, 1, 1, tzinfo=datetime.timezone.utc)
+    segments, t, step = [], start, datetime.timedelta(hours=1)
+    current = None
+    while t < end:  # hourly is fine: zones change offset on the hour or half hour, and a window is minutes wide
+        offset = int(t.astimezone(tz).utcoffset().total_seconds() // 60)
+        if offset != current:
+            segments.append([int(t.timestamp()), offset])
+            current = offset
+        t += step
+    by_offset = {}
+    for i, (since, offset) in enumerate(segments):
+        until = segments[i + 1][0] if i + 1 < len(segments) else int(end.timestamp())
+        by_offset.setdefault(offset, []).append((since, until))
+    parts = []
+    for offset, spans in sorted(by_offset.items()):
+        when = " or on () ".join(f"(vector(time()) >= {a} and on () vector(time()) < {b})" for a, b in spans)
+        parts.append(f"(({when}) and on () ({window_condition(utc_minute_ranges(windows, offset))}))")
+    return "vector(1) and on () (" + " or on () ".join(parts) + ") or vector(0)"
+
+
 def derived(values):
     """Values computed from others (placeholders like any setting; not settable)."""
     return {
         "uptime_warning_seconds": f"{float(values['uptime_max_seconds']) + duration_seconds(values['uptime_warning_margin']):g}",
         "human_channel_missing": "" if values["human_channels"] else "yes",
+        "scheduled_windows_promql": windows_promql(values).replace('"', '\\"'),
     }
 
 

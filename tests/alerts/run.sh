@@ -105,6 +105,7 @@ alert_contract_negative_cases() {
 # bad_dashboard REASON PYTHON: the copy is the dashboard after PYTHON, run with `d` the dashboard and `P` its panels by
 # title; dies if PYTHON no longer changes anything.
 bad_dashboard() {
+  cp dashboards/restart-hook.json "$tmp/restart-hook.json"   # the copy's links must still find the other dashboard
   "$python" - dashboards/openclaw-gateway.json "$tmp/dashboard.json" "$2" <<'EOF' || exit 1
 import copy, json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -128,7 +129,7 @@ dashboards_negative_cases() {
   bad_dashboard "panel 'Ready': datasource must be" 'P["Ready"]["datasource"] = {"type": "prometheus", "uid": "prometheus"}'
   bad_dashboard "panel 'Ready' target A: datasource must be" \
     'P["Ready"]["targets"][0]["datasource"] = {"type": "prometheus", "uid": "prometheus"}'
-  bad_dashboard "annotation 'Gateway restarts': datasource must be" \
+  bad_dashboard "annotation 'Gateway process starts': datasource must be" \
     'd["annotations"]["list"][1]["datasource"] = {"type": "prometheus", "uid": "prometheus"}'
   bad_dashboard "panel 'Ready': no targets" 'P["Ready"]["targets"] = []'
   bad_dashboard "panel 'Memory vs limit': refIds missing or not unique" 'P["Memory vs limit"]["targets"][1]["refId"] = "A"'
@@ -140,10 +141,18 @@ dashboards_negative_cases() {
     'd["templating"]["list"][1]["query"]["query"] = "openclaw_gateway_up"'
   bad_dashboard "panel 'Ready' A: unknown metric 'openclaw_gateway_readyy'" \
     'P["Ready"]["targets"][0]["expr"] = P["Ready"]["targets"][0]["expr"].replace("_ready", "_readyy")'
-  bad_dashboard "annotation 'Gateway restarts': unknown metric 'openclaw_gateway_start_time_seconds'" \
+  bad_dashboard "annotation 'Gateway process starts': unknown metric 'openclaw_gateway_start_time_seconds'" \
     'd["annotations"]["list"][1]["expr"] = d["annotations"]["list"][1]["expr"].replace("_process_start", "_start")'
   bad_dashboard 'promtool cannot parse a dashboard expression' \
-    'P["CPU"]["targets"][0]["expr"] = P["CPU"]["targets"][0]["expr"].replace("[$__rate_interval]", "")'
+    'P["CPU (cores)"]["targets"][0]["expr"] = P["CPU (cores)"]["targets"][0]["expr"].replace("[$__rate_interval]", "")'
+  bad_dashboard "annotation 'Gateway process starts': changes() over \$__interval misses a change" \
+    'd["annotations"]["list"][1]["expr"] = "changes(openclaw_gateway_process_start_time_seconds[$__interval]) > 0"'
+  bad_dashboard "annotation 'Hook restarts': a timestamp series is drawn at its value" \
+    'd["annotations"]["list"][2]["useValueForTime"] = False'
+  bad_dashboard "templating needs a \`instance\` variable" \
+    'd["templating"]["list"] = [v for v in d["templating"]["list"] if v["name"] != "instance"]; d["panels"] = [p for p in d["panels"] if "instance" not in json.dumps(p)]; d["annotations"]["list"] = d["annotations"]["list"][:1]'
+  bad_dashboard "no link to dashboard 'openclaw-restart-hook'" 'd["links"] = []'
+  bad_dashboard "link 'OpenClaw Restart Hook' to '/d/openclaw-hook'" 'd["links"][0]["url"] = "/d/openclaw-hook"'
 }
 
 # systemd_units: systemd-analyze verify of a unit file as a USER unit (that is what install.sh installs).
@@ -355,6 +364,15 @@ case ${1:?usage: run.sh CHECK} in
   dashboards)
     need promtool prometheus
     "$python" tests/alerts/check_dashboards.py dashboards/*.json
+    # The low-traffic windows shaded where they are, in UTC and in a zone with DST; a shifted window is noticed.
+    "$python" tests/alerts/check_window_shading.py dashboards/openclaw-gateway.json UTC
+    echo secret >"$tmp/token"
+    "$python" alerts/generate.py --set "hook_credentials_file=$tmp/token" --set scheduled_time_zone=Europe/Berlin \
+      --out-dir "$tmp/berlin" 2>/dev/null >/dev/null
+    "$python" tests/alerts/check_window_shading.py "$tmp/berlin/openclaw-gateway.json" Europe/Berlin
+    "$python" alerts/generate.py --set "hook_credentials_file=$tmp/token" \
+      --set 'scheduled_windows=[04:30-05:00, 12:00-12:30, 20:00-20:30]' --out-dir "$tmp/shifted" 2>/dev/null >/dev/null
+    rejects 'the shading is not the windows' "$python" tests/alerts/check_window_shading.py "$tmp/shifted/openclaw-gateway.json" UTC
     # Every provisioned dashboard file is one of ours, and the provisioning files name the paths compose mounts.
     grep -q 'path: /var/lib/grafana/dashboards/openclaw' dashboards/provisioning/dashboards/openclaw.yml
     grep -q 'url: http://127.0.0.1:9090' dashboards/provisioning/datasources/prometheus.yml
