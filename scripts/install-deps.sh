@@ -11,7 +11,7 @@ packages=(
   libsystemd-dev systemd zlib1g-dev libcrypt-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   prometheus prometheus-alertmanager
-  curl iproute2 procps util-linux python3 docker-compose openssl
+  curl iproute2 procps util-linux python3 python3-yaml docker-compose openssl
 )
 
 # npm fetches the pinned real gateway and its Node (scripts/fetch-openclaw.sh). A machine whose Node.js comes from

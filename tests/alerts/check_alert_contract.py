@@ -14,8 +14,8 @@
   without an alert (lower-case pages such as maintenance.md are guides, not runbooks);
 - every metric name in the rules is a known one (tests/alerts/known_metrics.txt, or recorded by the rules file itself);
 - every alertname in an inhibit rule is a real alert, and the scheduled route is restricted by active_time_intervals;
-- routing, with `amtool config routes test` (its answer compared here): restart alerts -> openclaw-restart-hook, everything
-  else (and a restart alert with an unknown urgency) -> human-oncall-REPLACE-ME.
+- routing, with `amtool config routes test` (its answer compared here): restart alerts -> openclaw-restart-hook, Watchdog
+  -> deadman, everything else (and a restart alert with an unknown urgency) -> people.
 The rules file is the generator's own output, so its fixed layout is parsed with regular expressions (stdlib only).
 """
 import os
