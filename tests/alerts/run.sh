@@ -218,6 +218,7 @@ case ${1:?usage: run.sh CHECK} in
       --set hook_credentials_file="$tmp/token" --set close_wait_max=3 --out-dir "$tmp/demo"
     promtool check rules "$tmp/demo/openclaw-gateway.rules.yml"
     amtool check-config "$tmp/demo/alertmanager.yml"
+    cp dashboards/restart-hook.json "$tmp/demo/"   # the rendered dashboard links to it
     "$python" tests/alerts/check_dashboards.py "$tmp/demo/openclaw-gateway.json"
     grep -q 'for: 5s' "$tmp/demo/openclaw-gateway.rules.yml"
     grep -q 'openclaw_gateway_connections{state="close_wait"} > 3$' "$tmp/demo/openclaw-gateway.rules.yml"
@@ -308,6 +309,66 @@ case ${1:?usage: run.sh CHECK} in
     rejects "human_channels: ['pager'] is not a valid channels" \
       "$python" alerts/generate.py --set human_channels=pager --out-dir "$tmp/bad"
     echo "notification channels: ok" ;;
+
+  alertmanager_delivery)
+    # A real Alertmanager 0.25 with the rendered config (demo timings, the generic webhook channel and the dead-man's
+    # switch pointed at a sink this check starts): a person's alert reaches `people` with its labels and annotations,
+    # the Watchdog reaches the switch, a restart alert reaches the hook's URL with the bearer token, and nothing else
+    # goes anywhere else.
+    need prometheus-alertmanager prometheus-alertmanager; need amtool prometheus-alertmanager
+    echo hook-secret >"$tmp/token"
+    "$python" tests/alerts/webhook_sink.py "$tmp/sink.port" "$tmp/sink.jsonl" & sink=$!
+    am=""
+    trap 'kill $sink $am 2>/dev/null; wait $sink $am 2>/dev/null; rm -rf "$tmp"' EXIT
+    for _ in $(seq 100); do [[ -s $tmp/sink.port ]] && break; sleep 0.05; done
+    sp=$(cat "$tmp/sink.port")
+    "$python" alerts/generate.py --overrides alerts/profiles/demo.yml --set "hook_credentials_file=$tmp/token" \
+      --set "hook_url=http://127.0.0.1:$sp/hook" --set human_channels=webhook \
+      --set "human_webhook_url=http://127.0.0.1:$sp/people" --set "deadman_url=http://127.0.0.1:$sp/ping" \
+      --out-dir "$tmp/am" 2>/dev/null >/dev/null
+    amport=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    prometheus-alertmanager --config.file="$tmp/am/alertmanager.yml" --storage.path="$tmp/am-data" \
+      --web.listen-address="127.0.0.1:$amport" --cluster.listen-address= --log.level=warn 2>"$tmp/am.log" & am=$!
+    url="http://127.0.0.1:$amport"
+    for _ in $(seq 200); do curl -sf "$url/-/ready" >/dev/null && break; sleep 0.05; done
+    amtool --alertmanager.url="$url" alert add alertname=OpenClawGatewayStillUnhealthy severity=critical gateway=default \
+      instance=gw:9789 --annotation=summary="still unhealthy (up/probe = 0)" --annotation=runbook_url=docs/runbooks/x.md
+    amtool --alertmanager.url="$url" alert add alertname=Watchdog severity=info
+    amtool --alertmanager.url="$url" alert add alertname=OpenClawGatewayDown severity=critical action=restart \
+      urgency=immediate gateway=default instance=gw:9789
+    got() { [[ -s $tmp/sink.jsonl ]] && "$python" - "$tmp/sink.jsonl" "$@" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+want = dict(a.split("=", 1) for a in sys.argv[3:])
+ok = any(l["path"] == sys.argv[2] and any(all(x["labels"].get(k) == v for k, v in want.items()) for x in l["body"]["alerts"])
+         for l in lines)
+sys.exit(0 if ok else 1)
+PY
+    }
+    for _ in $(seq 300); do
+      got /people alertname=OpenClawGatewayStillUnhealthy && got /ping alertname=Watchdog &&
+        got /hook alertname=OpenClawGatewayDown && break
+      sleep 0.1
+    done
+    got /people alertname=OpenClawGatewayStillUnhealthy gateway=default ||
+      { echo "the person's alert never reached the people webhook:"; cat "$tmp/sink.jsonl" "$tmp/am.log"; exit 1; } >&2
+    got /ping alertname=Watchdog || { echo "Watchdog never reached the dead-man's switch" >&2; exit 1; }
+    got /hook alertname=OpenClawGatewayDown || { echo "the restart alert never reached the hook URL" >&2; exit 1; }
+    "$python" - "$tmp/sink.jsonl" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+where = {(l["path"], a["labels"]["alertname"]) for l in lines for a in l["body"]["alerts"]}
+expected = {("/people", "OpenClawGatewayStillUnhealthy"), ("/ping", "Watchdog"), ("/hook", "OpenClawGatewayDown")}
+assert where == expected, f"deliveries {sorted(where)} != {sorted(expected)}"
+hook = [l for l in lines if l["path"] == "/hook"]
+assert all(l["authorization"] == "Bearer hook-secret" for l in hook), [l["authorization"] for l in hook]
+people = [a for l in lines if l["path"] == "/people" for a in l["body"]["alerts"]][0]
+assert people["annotations"]["summary"] == "still unhealthy (up/probe = 0)", people
+assert all(l["body"]["receiver"] == {"/people": "people", "/ping": "deadman", "/hook": "openclaw-restart-hook"}[l["path"]]
+           for l in lines)
+print(f"alertmanager delivery: {len(lines)} notifications, each where it belongs")
+PY
+    ;;
 
   alertmanager_snippet)
     # The snippet merged into a user's config that pages severity="critical" (tests/alerts/user-alertmanager.yml), as
