@@ -7,6 +7,8 @@
 # inputs (copies in the scratch dir, bad --set values) and fails unless each one is rejected; alert_contract,
 # dashboards and systemd_units also require the expected reason in its output (`broken`, `rejects` below). The other
 # checks relay the verdict of promtool, amtool or docker-compose on the real files; nothing of ours to break there.
+# notification_channels and alertmanager_snippet also feed the generator and the merge broken settings; dashboards
+# also shades a shifted window; alertmanager_delivery runs a real Alertmanager against a webhook sink it starts.
 set -euo pipefail
 src=${OPENCLAW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src"
