@@ -370,7 +370,7 @@ def render_value(key, fmt, values, indent):
         raise KeyError(fmt)
     if isinstance(value, list):
         if fmt is None:
-            return ", ".join(value)
+            return ", ".join(value) or "none"
         raise KeyError(fmt)
     if fmt is None:
         return value
