@@ -18,6 +18,9 @@
   -> deadman, everything else (and a restart alert with an unknown urgency) -> people.
 The rules file is the generator's own output, so its fixed layout is parsed with regular expressions (stdlib only).
 """
+import concurrent.futures
+import hashlib
+import json
 import os
 import re
 import subprocess
@@ -65,11 +68,27 @@ def parse_rules(text):
     return alerts
 
 
+# amtool's answers, keyed by the routing file's content and the labels: $CONTRACT_ROUTE_CACHE (a JSON file) lets
+# run.sh's many broken copies of the rules reuse the answers for the unchanged routing file.
+CACHE_PATH = os.environ.get("CONTRACT_ROUTE_CACHE")
+CACHE = json.load(open(CACHE_PATH, encoding="utf-8")) if CACHE_PATH and os.path.isfile(CACHE_PATH) else {}
+
+
 def route(am_config, labels):
-    args = [f"{k}={v}" for k, v in labels.items()]
-    r = subprocess.run(["amtool", "config", "routes", "test", "--config.file", am_config] + args,
-                       capture_output=True, text=True)
-    return r.stdout.strip()
+    args = [f"{k}={v}" for k, v in sorted(labels.items())]
+    key = hashlib.sha256(open(am_config, "rb").read() + "\0".join(args).encode()).hexdigest()
+    if key not in CACHE:
+        r = subprocess.run(["amtool", "config", "routes", "test", "--config.file", am_config] + args,
+                           capture_output=True, text=True)
+        CACHE[key] = r.stdout.strip()
+    return CACHE[key]
+
+
+def save_cache():
+    if CACHE_PATH:
+        with open(CACHE_PATH + ".tmp", "w", encoding="utf-8") as f:
+            json.dump(CACHE, f)
+        os.replace(CACHE_PATH + ".tmp", CACHE_PATH)
 
 
 def main(rules_path, am_path, runbook_dir):
@@ -110,10 +129,18 @@ def main(rules_path, am_path, runbook_dir):
             if word not in known:
                 bad(f"{name}: unknown metric or word {word!r} in expr (tests/alerts/known_metrics.txt)")
 
-        expected = HOOK if labels.get("action") == "restart" else DEADMAN if name == "Watchdog" else HUMAN
-        got = route(am_path, dict({"alertname": name, "gateway": "default", "instance": "gw:9789"}, **labels))
+
+    # Routing, with amtool's own answer for each alert (in parallel: one amtool process per label set).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        routed = {name: pool.submit(route, am_path, dict({"alertname": name, "gateway": "default",
+                                                          "instance": "gw:9789"}, **a["labels"]))
+                  for name, a in alerts.items()}
+    for name, a in sorted(alerts.items()):
+        expected = HOOK if a["labels"].get("action") == "restart" else DEADMAN if name == "Watchdog" else HUMAN
+        got = routed[name].result()
         if got != expected:
             bad(f"{name}: routed to {got!r}, expected {expected!r}")
+
     down = alerts.get("OpenClawGatewayDown", {}).get("expr")
     record = re.search(r"\n      - record: " + re.escape(DOWN_RECORD) + r"\n        expr: \|\n((?:          .*\n)+)", rules_text)
     if not record or not down or record.group(1).strip() != down.strip():
@@ -138,6 +165,7 @@ def main(rules_path, am_path, runbook_dir):
         if needle not in hook:
             bad(f"receiver {HOOK} lacks {needle!r}")
 
+    save_cache()
     for p in problems:
         print(p)
     print(f"check_alert_contract: {len(alerts)} alerts, {len(problems)} problems")

@@ -41,7 +41,7 @@ rejects() {
 
 # check_alert_contract.py on broken copies of the rules, the routing or the runbook directory: one case per rule it
 # enforces (see its docstring).
-contract() { "$python" tests/alerts/check_alert_contract.py "$@"; }
+contract() { CONTRACT_ROUTE_CACHE="$tmp/routes.json" "$python" tests/alerts/check_alert_contract.py "$@"; }
 bad_rules() {  # REASON SED-ERE
   broken alerts/openclaw-gateway.rules.yml "$tmp/rules.yml" -E "$2"
   rejects "$1" contract "$tmp/rules.yml" alerts/alertmanager.yml docs/runbooks
