@@ -107,7 +107,7 @@ policy:
   window: 10m
   verify_timeout: 30s
   retry_backoff: 5s
-  notice_lead: 30s            # a scheduled restart is announced 30 s ahead (OpenClawGatewayRestartScheduled)
+  notice_lead: 30s            # a scheduled restart is announced 30 s ahead (OpenClawGatewayRestartPlanned)
   schedule_jitter: 0s         # one host and a window of the whole day: run when announced
   low_traffic_windows:
     - {start: "00:00", end: "24:00", location: UTC}

@@ -3,31 +3,47 @@
 
     check_alert_contract.py RULES.yml ALERTMANAGER.yml RUNBOOK_DIR
 
-- every alert has `severity` (critical, warning, or info for a notice that never carries `action`); restart alerts carry action="restart" and urgency immediate|scheduled; the alerts that
-  page about the remediation itself (RestartFailed, RestartLoop) or about what a restart cannot fix or must not touch
-  (ExporterBlind, ConfigError, Crashed, StuckSessions) never carry `action`;
-- runbook_url ends in /<AlertName>.md and docs/runbooks/<AlertName>.md exists; no runbook without an alert;
+- every alert has `severity` (critical, warning, or info for a notice); restart alerts carry action="restart" and urgency
+  immediate|scheduled; an info alert never carries action except as a standing scheduled request (urgency
+  scheduled: ScheduledRestartDue, delivered to the hook inside the windows only); the alerts that page about the
+  remediation itself (RestartFailed, RestartLoop, StillUnhealthy, RestartHookDeclined), the notices (RestartPlanned,
+  Restarted), the monitoring of the monitoring, and what a restart cannot fix or must not touch (ExporterBlind,
+  ConfigError, Crashed, StuckSessions, UptimeHigh) never carry `action`;
+- the recorded Down condition (gateway:openclaw_gateway_unhealthy:down_condition) is the text of Down's expression;
+- runbook_url ends in /<AlertName>.md and docs/runbooks/<AlertName>.md exists; no runbook (a capitalised .md file)
+  without an alert (lower-case pages such as maintenance.md are guides, not runbooks);
 - every metric name in the rules is a known one (tests/alerts/known_metrics.txt, or recorded by the rules file itself);
 - every alertname in an inhibit rule is a real alert, and the scheduled route is restricted by active_time_intervals;
-- routing, with `amtool config routes test` (its answer compared here): restart alerts -> openclaw-restart-hook, everything
-  else (and a restart alert with an unknown urgency) -> human-oncall-REPLACE-ME.
+- routing, with `amtool config routes test` (its answer compared here): restart alerts -> openclaw-restart-hook, Watchdog
+  -> deadman, everything else (and a restart alert with an unknown urgency) -> people.
 The rules file is the generator's own output, so its fixed layout is parsed with regular expressions (stdlib only).
 """
+import concurrent.futures
+import hashlib
+import json
 import os
 import re
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-HOOK, HUMAN = "openclaw-restart-hook", "human-oncall-REPLACE-ME"
+HOOK, HUMAN, DEADMAN = "openclaw-restart-hook", "people", "deadman"
+DOWN_RECORD = "gateway:openclaw_gateway_unhealthy:down_condition"
 NEVER_RESTART = {"OpenClawGatewayRestartFailed", "OpenClawGatewayRestartLoop", "OpenClawExporterBlind",
-                 "OpenClawGatewayConfigError", "OpenClawGatewayCrashed", "OpenClawGatewayStuckSessions"}
+                 "OpenClawGatewayConfigError", "OpenClawGatewayCrashed", "OpenClawGatewayStuckSessions",
+                 "OpenClawGatewayStillUnhealthy", "OpenClawRestartHookDeclined", "OpenClawGatewayRestartPlanned",
+                 "OpenClawGatewayRestarted", "OpenClawGatewayUptimeHigh", "Watchdog", "OpenClawNoHumanChannel",
+                 "OpenClawAlertmanagerNotificationsFailing", "OpenClawExporterSourceFailing",
+                 "OpenClawGatewayProbeStale"}
 REQUIRED = {"OpenClawGatewayDown", "OpenClawGatewaySlowResponse", "OpenClawGatewayUptimeHigh", "OpenClawGatewayMemoryHigh",
             "OpenClawGatewayMemoryLeak", "OpenClawGatewayFdExhaustion", "OpenClawGatewayCloseWaitPileup",
             "OpenClawHostMemoryHigh", "OpenClawGatewayEventLoopLag", "OpenClawGatewayRestartFailed",
             "OpenClawGatewayRestartLoop", "OpenClawExporterDown", "OpenClawRestartHookDown", "OpenClawExporterBlind",
             "OpenClawGatewayMemoryPressure", "OpenClawGatewayChildProcessGrowth", "OpenClawGatewayStuckSessions",
-            "OpenClawGatewayConfigError", "OpenClawGatewayCrashed"}
+            "OpenClawGatewayConfigError", "OpenClawGatewayCrashed", "OpenClawGatewayStillUnhealthy",
+            "OpenClawGatewayScheduledRestartDue", "OpenClawRestartHookDeclined", "OpenClawGatewayRestartPlanned",
+            "OpenClawGatewayRestarted", "Watchdog", "OpenClawAlertmanagerNotificationsFailing",
+            "OpenClawExporterSourceFailing", "OpenClawGatewayProbeStale"}
 KNOWN = {l.strip() for l in open(os.path.join(HERE, "known_metrics.txt"), encoding="utf-8")
          if l.strip() and not l.startswith("#")}
 FUNCS_AND_KEYWORDS = {"and", "or", "unless", "on", "without", "by", "offset", "bool", "ignoring", "group_left",
@@ -52,11 +68,27 @@ def parse_rules(text):
     return alerts
 
 
+# amtool's answers, keyed by the routing file's content and the labels: $CONTRACT_ROUTE_CACHE (a JSON file) lets
+# run.sh's many broken copies of the rules reuse the answers for the unchanged routing file.
+CACHE_PATH = os.environ.get("CONTRACT_ROUTE_CACHE")
+CACHE = json.load(open(CACHE_PATH, encoding="utf-8")) if CACHE_PATH and os.path.isfile(CACHE_PATH) else {}
+
+
 def route(am_config, labels):
-    args = [f"{k}={v}" for k, v in labels.items()]
-    r = subprocess.run(["amtool", "config", "routes", "test", "--config.file", am_config] + args,
-                       capture_output=True, text=True)
-    return r.stdout.strip()
+    args = [f"{k}={v}" for k, v in sorted(labels.items())]
+    key = hashlib.sha256(open(am_config, "rb").read() + "\0".join(args).encode()).hexdigest()
+    if key not in CACHE:
+        r = subprocess.run(["amtool", "config", "routes", "test", "--config.file", am_config] + args,
+                           capture_output=True, text=True)
+        CACHE[key] = r.stdout.strip()
+    return CACHE[key]
+
+
+def save_cache():
+    if CACHE_PATH:
+        with open(CACHE_PATH + ".tmp", "w", encoding="utf-8") as f:
+            json.dump(CACHE, f)
+        os.replace(CACHE_PATH + ".tmp", CACHE_PATH)
 
 
 def main(rules_path, am_path, runbook_dir):
@@ -73,8 +105,8 @@ def main(rules_path, am_path, runbook_dir):
         labels = a["labels"]
         if labels.get("severity") not in ("critical", "warning", "info"):
             bad(f"{name}: severity must be critical, warning or info, got {labels.get('severity')!r}")
-        if labels.get("severity") == "info" and "action" in labels:
-            bad(f"{name}: an info alert tells people; it never carries action")
+        if labels.get("severity") == "info" and "action" in labels and labels.get("urgency") != "scheduled":
+            bad(f"{name}: an info alert tells people; it carries action only as a scheduled request")
         if "action" in labels:
             if labels["action"] != "restart" or labels.get("urgency") not in ("immediate", "scheduled"):
                 bad(f"{name}: action must be restart with urgency immediate|scheduled, got {labels}")
@@ -97,12 +129,24 @@ def main(rules_path, am_path, runbook_dir):
             if word not in known:
                 bad(f"{name}: unknown metric or word {word!r} in expr (tests/alerts/known_metrics.txt)")
 
-        expected = HOOK if labels.get("action") == "restart" else HUMAN
-        got = route(am_path, dict({"alertname": name, "gateway": "default", "instance": "gw:9789"}, **labels))
+
+    # Routing, with amtool's own answer for each alert (in parallel: one amtool process per label set).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        routed = {name: pool.submit(route, am_path, dict({"alertname": name, "gateway": "default",
+                                                          "instance": "gw:9789"}, **a["labels"]))
+                  for name, a in alerts.items()}
+    for name, a in sorted(alerts.items()):
+        expected = HOOK if a["labels"].get("action") == "restart" else DEADMAN if name == "Watchdog" else HUMAN
+        got = routed[name].result()
         if got != expected:
             bad(f"{name}: routed to {got!r}, expected {expected!r}")
+
+    down = alerts.get("OpenClawGatewayDown", {}).get("expr")
+    record = re.search(r"\n      - record: " + re.escape(DOWN_RECORD) + r"\n        expr: \|\n((?:          .*\n)+)", rules_text)
+    if not record or not down or record.group(1).strip() != down.strip():
+        bad(f"the record {DOWN_RECORD} must have exactly OpenClawGatewayDown's expression")
     for path in sorted(os.listdir(runbook_dir)):
-        if path.endswith(".md") and path[:-3] not in alerts:
+        if path.endswith(".md") and path[:1].isupper() and path[:-3] not in alerts:
             bad(f"runbook {path} has no alert")
 
     odd = route(am_path, {"alertname": "OpenClawGatewayDown", "action": "restart", "urgency": "someday", "gateway": "x"})
@@ -121,6 +165,7 @@ def main(rules_path, am_path, runbook_dir):
         if needle not in hook:
             bad(f"receiver {HOOK} lacks {needle!r}")
 
+    save_cache()
     for p in problems:
         print(p)
     print(f"check_alert_contract: {len(alerts)} alerts, {len(problems)} problems")

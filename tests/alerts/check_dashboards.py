@@ -3,7 +3,9 @@
 
     check_dashboards.py DASHBOARD.json...    exit 1 with one line per problem
 
-Checks: valid JSON; uid, title, schemaVersion; unique panel ids; a gridPos inside the 24-column grid on every panel and
+Checks: valid JSON; uid, title, schemaVersion; a `gateway` and an `instance` variable; links only to dashboards of the
+same directory, and a link to each of them; annotations that take their time from a timestamp series
+(useValueForTime), never `changes(...[$__interval])`, which misses a change between two steps; unique panel ids; a gridPos inside the 24-column grid on every panel and
 no two panels overlapping; datasource `${datasource}` on every query panel, target and annotation; every templating
 variable used and every referenced variable defined; only known metric names; and every expression (targets,
 annotations, variable queries) parsed by `promtool check rules` as a recording rule, after substituting Grafana's
@@ -64,6 +66,29 @@ def check(path, problems, exprs):
     if not ds_var or ds_var.get("type") != "datasource" or ds_var.get("query") != "prometheus":
         bad("templating needs a `datasource` variable of type datasource with query prometheus")
 
+    for name in ("gateway", "instance"):
+        if name not in variables:
+            bad(f"templating needs a `{name}` variable (filter by gateway and by host)")
+    here = os.path.dirname(os.path.abspath(path))
+    uids = {}
+    for other in sorted(os.listdir(here)):
+        if other.endswith(".json") and os.path.join(here, other) != os.path.abspath(path):
+            try:
+                uids[json.load(open(os.path.join(here, other), encoding="utf-8")).get("uid")] = other
+            except (OSError, json.JSONDecodeError):
+                pass
+    linked = set()
+    for link in dash.get("links", []):
+        m = re.fullmatch(r"/d/([A-Za-z0-9_-]+)", link.get("url", ""))
+        if not m or m.group(1) not in uids:
+            bad(f"link {link.get('title')!r} to {link.get('url')!r}: expected /d/UID of a dashboard in {here}")
+        else:
+            linked.add(m.group(1))
+            if not link.get("keepTime"):
+                bad(f"link {link.get('title')!r}: keepTime must be true (the other dashboard shows the same time)")
+    for uid in sorted(set(uids) - linked):
+        bad(f"no link to dashboard {uid!r} ({uids[uid]})")
+
     ids, cells = set(), {}
     for p in walk_panels(dash.get("panels", [])):
         title = p.get("title", "?")
@@ -111,6 +136,12 @@ def check(path, problems, exprs):
             continue
         if a.get("datasource") != DS:
             bad(f"annotation {a.get('name')!r}: datasource must be {DS}")
+        if re.search(r"changes\([^)]*\[\$__interval\]\)", a.get("expr", "")):
+            bad(f"annotation {a.get('name')!r}: changes() over $__interval misses a change between two steps; "
+                "draw from a timestamp series with useValueForTime")
+        if "timestamp_seconds" in a.get("expr", "") or "start_time_seconds" in a.get("expr", ""):
+            if not a.get("useValueForTime") or "* 1000" not in a.get("expr", ""):
+                bad(f"annotation {a.get('name')!r}: a timestamp series is drawn at its value: useValueForTime and * 1000 (ms)")
         if not a.get("expr", "").strip():
             bad(f"annotation {a.get('name')!r}: empty expr")
         else:

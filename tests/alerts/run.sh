@@ -7,6 +7,8 @@
 # inputs (copies in the scratch dir, bad --set values) and fails unless each one is rejected; alert_contract,
 # dashboards and systemd_units also require the expected reason in its output (`broken`, `rejects` below). The other
 # checks relay the verdict of promtool, amtool or docker-compose on the real files; nothing of ours to break there.
+# notification_channels and alertmanager_snippet also feed the generator and the merge broken settings; dashboards
+# also shades a shifted window; alertmanager_delivery runs a real Alertmanager against a webhook sink it starts.
 set -euo pipefail
 src=${OPENCLAW_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$src"
@@ -39,7 +41,7 @@ rejects() {
 
 # check_alert_contract.py on broken copies of the rules, the routing or the runbook directory: one case per rule it
 # enforces (see its docstring).
-contract() { "$python" tests/alerts/check_alert_contract.py "$@"; }
+contract() { CONTRACT_ROUTE_CACHE="$tmp/routes.json" "$python" tests/alerts/check_alert_contract.py "$@"; }
 bad_rules() {  # REASON SED-ERE
   broken alerts/openclaw-gateway.rules.yml "$tmp/rules.yml" -E "$2"
   rejects "$1" contract "$tmp/rules.yml" alerts/alertmanager.yml docs/runbooks
@@ -52,10 +54,17 @@ alert_contract_negative_cases() {
   bad_rules 'required alert OpenClawRestartHookDown is missing' 's/alert: OpenClawRestartHookDown$/alert: OpenClawHookDown/'
   bad_rules 'OpenClawGatewayEventLoopLag: severity must be critical, warning or info' \
     '/alert: OpenClawGatewayEventLoopLag$/,/annotations:/s/severity: warning/severity: page/'
-  bad_rules 'OpenClawGatewayUptimeHigh: an info alert tells people; it never carries action' \
-    '/alert: OpenClawGatewayUptimeHigh$/,/annotations:/s/severity: warning/severity: info/'
-  bad_rules 'OpenClawGatewayUptimeHigh: action must be restart with urgency immediate|scheduled' \
-    '/alert: OpenClawGatewayUptimeHigh$/,/annotations:/s/urgency: scheduled/urgency: someday/'
+  bad_rules 'OpenClawGatewaySlowResponse: an info alert tells people; it carries action only as a scheduled request' \
+    '/alert: OpenClawGatewaySlowResponse$/,/annotations:/s/severity: critical/severity: info/'
+  bad_rules 'OpenClawGatewayScheduledRestartDue: action must be restart with urgency immediate|scheduled' \
+    '/alert: OpenClawGatewayScheduledRestartDue$/,/annotations:/s/urgency: scheduled/urgency: someday/'
+  bad_rules 'OpenClawGatewayStillUnhealthy: pages a human and must never carry action' \
+    '/alert: OpenClawGatewayStillUnhealthy$/,/annotations:/s/^( +)severity: critical$/&\n\1action: restart\n\1urgency: immediate/'
+  bad_rules 'OpenClawGatewayUptimeHigh: pages a human and must never carry action' \
+    '/alert: OpenClawGatewayUptimeHigh$/,/annotations:/s/^( +)severity: warning$/&\n\1action: restart\n\1urgency: scheduled/'
+  bad_rules 'the record gateway:openclaw_gateway_unhealthy:down_condition must have exactly OpenClawGatewayDown' \
+    '/record: gateway:openclaw_gateway_unhealthy:down_condition$/,/alert:/s/openclaw_gateway_draining == 1$/openclaw_gateway_draining == 0/'
+  bad_rules 'required alert Watchdog is missing' 's/alert: Watchdog$/alert: WatchDog/'
   bad_rules 'OpenClawGatewayDown: urgency without action' '/alert: OpenClawGatewayDown$/,/annotations:/{/action: restart/d}'
   bad_rules 'OpenClawGatewayRestartFailed: pages a human and must never carry action' \
     '/alert: OpenClawGatewayRestartFailed$/,/annotations:/s/^( +)severity: critical$/&\n\1action: restart\n\1urgency: immediate/'
@@ -73,16 +82,17 @@ alert_contract_negative_cases() {
   bad_rules "OpenClawGatewaySlowResponse: unknown metric or word 'openclaw_gateway_probe_duration_secs'" \
     's/openclaw_gateway_probe_duration_seconds > 5$/openclaw_gateway_probe_duration_secs > 5/'
   # Routing, as amtool resolves it: a restart alert that misses the hook, a human alert that reaches it.
-  bad_routing "OpenClawGatewayDown: routed to 'human-oncall-REPLACE-ME', expected 'openclaw-restart-hook'" \
+  bad_routing "OpenClawGatewayDown: routed to 'people', expected 'openclaw-restart-hook'" \
     "s/'urgency=\"immediate\"'\]/'urgency=\"now\"']/"
-  bad_routing "OpenClawGatewayRestartLoop: routed to 'openclaw-restart-hook', expected 'human-oncall-REPLACE-ME'" \
-    's/^  receiver: human-oncall-REPLACE-ME$/  receiver: openclaw-restart-hook/'
+  bad_routing "OpenClawGatewayRestartLoop: routed to 'openclaw-restart-hook', expected 'people'" \
+    's/^  receiver: people$/  receiver: openclaw-restart-hook/'
+  bad_routing "Watchdog: routed to 'people', expected 'deadman'" "s/'alertname=\"Watchdog\"'\]/'alertname=\"WatchDog\"']/"
   bad_routing "a restart alert with an unknown urgency routed to 'openclaw-restart-hook'" \
     "s/'urgency=\"scheduled\"'\]/'urgency!=\"immediate\"']/"
   bad_routing 'the urgency="scheduled" route must be restricted by active_time_intervals' \
     '/active_time_intervals: \[openclaw-low-traffic\]/d'
-  bad_routing "inhibit rule names 'OpenClawGatewayUptimeHi', which is no alert" \
-    's/\|OpenClawGatewayUptimeHigh"$/|OpenClawGatewayUptimeHi"/'
+  bad_routing "inhibit rule names 'OpenClawGatewayProbeStal', which is no alert" \
+    's/\|OpenClawGatewayProbeStale"$/|OpenClawGatewayProbeStal"/'
   bad_routing "receiver openclaw-restart-hook lacks 'send_resolved: true'" \
     '/- name: openclaw-restart-hook$/,/- name:/s/send_resolved: true/send_resolved: false/'
   # Runbooks, both ways.
@@ -97,6 +107,7 @@ alert_contract_negative_cases() {
 # bad_dashboard REASON PYTHON: the copy is the dashboard after PYTHON, run with `d` the dashboard and `P` its panels by
 # title; dies if PYTHON no longer changes anything.
 bad_dashboard() {
+  cp dashboards/restart-hook.json "$tmp/restart-hook.json"   # the copy's links must still find the other dashboard
   "$python" - dashboards/openclaw-gateway.json "$tmp/dashboard.json" "$2" <<'EOF' || exit 1
 import copy, json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -120,7 +131,7 @@ dashboards_negative_cases() {
   bad_dashboard "panel 'Ready': datasource must be" 'P["Ready"]["datasource"] = {"type": "prometheus", "uid": "prometheus"}'
   bad_dashboard "panel 'Ready' target A: datasource must be" \
     'P["Ready"]["targets"][0]["datasource"] = {"type": "prometheus", "uid": "prometheus"}'
-  bad_dashboard "annotation 'Gateway restarts': datasource must be" \
+  bad_dashboard "annotation 'Gateway process starts': datasource must be" \
     'd["annotations"]["list"][1]["datasource"] = {"type": "prometheus", "uid": "prometheus"}'
   bad_dashboard "panel 'Ready': no targets" 'P["Ready"]["targets"] = []'
   bad_dashboard "panel 'Memory vs limit': refIds missing or not unique" 'P["Memory vs limit"]["targets"][1]["refId"] = "A"'
@@ -132,10 +143,18 @@ dashboards_negative_cases() {
     'd["templating"]["list"][1]["query"]["query"] = "openclaw_gateway_up"'
   bad_dashboard "panel 'Ready' A: unknown metric 'openclaw_gateway_readyy'" \
     'P["Ready"]["targets"][0]["expr"] = P["Ready"]["targets"][0]["expr"].replace("_ready", "_readyy")'
-  bad_dashboard "annotation 'Gateway restarts': unknown metric 'openclaw_gateway_start_time_seconds'" \
+  bad_dashboard "annotation 'Gateway process starts': unknown metric 'openclaw_gateway_start_time_seconds'" \
     'd["annotations"]["list"][1]["expr"] = d["annotations"]["list"][1]["expr"].replace("_process_start", "_start")'
   bad_dashboard 'promtool cannot parse a dashboard expression' \
-    'P["CPU"]["targets"][0]["expr"] = P["CPU"]["targets"][0]["expr"].replace("[$__rate_interval]", "")'
+    'P["CPU (cores)"]["targets"][0]["expr"] = P["CPU (cores)"]["targets"][0]["expr"].replace("[$__rate_interval]", "")'
+  bad_dashboard "annotation 'Gateway process starts': changes() over \$__interval misses a change" \
+    'd["annotations"]["list"][1]["expr"] = "changes(openclaw_gateway_process_start_time_seconds[$__interval]) > 0"'
+  bad_dashboard "annotation 'Hook restarts': a timestamp series is drawn at its value" \
+    'd["annotations"]["list"][2]["useValueForTime"] = False'
+  bad_dashboard "templating needs a \`instance\` variable" \
+    'd["templating"]["list"] = [v for v in d["templating"]["list"] if v["name"] != "instance"]; d["panels"] = [p for p in d["panels"] if "instance" not in json.dumps(p)]; d["annotations"]["list"] = d["annotations"]["list"][:1]'
+  bad_dashboard "no link to dashboard 'openclaw-restart-hook'" 'd["links"] = []'
+  bad_dashboard "link 'OpenClaw Restart Hook' to '/d/openclaw-hook'" 'd["links"][0]["url"] = "/d/openclaw-hook"'
 }
 
 # systemd_units: systemd-analyze verify of a unit file as a USER unit (that is what install.sh installs).
@@ -201,18 +220,191 @@ case ${1:?usage: run.sh CHECK} in
       --set hook_credentials_file="$tmp/token" --set close_wait_max=3 --out-dir "$tmp/demo"
     promtool check rules "$tmp/demo/openclaw-gateway.rules.yml"
     amtool check-config "$tmp/demo/alertmanager.yml"
+    cp dashboards/restart-hook.json "$tmp/demo/"   # the rendered dashboard links to it
     "$python" tests/alerts/check_dashboards.py "$tmp/demo/openclaw-gateway.json"
     grep -q 'for: 5s' "$tmp/demo/openclaw-gateway.rules.yml"
     grep -q 'openclaw_gateway_connections{state="close_wait"} > 3$' "$tmp/demo/openclaw-gateway.rules.yml"
     grep -q "credentials_file: $tmp/token" "$tmp/demo/alertmanager.yml"
     grep -q 'end_time: "24:00"' "$tmp/demo/alertmanager.yml"
-    # Typos and malformed values are errors, never silently ignored.
-    for bad in no_such_key=1 for_memory_high=5 memory_ratio_max=high scheduled_windows=25:00-26:00; do
+    # One source for the windows: Alertmanager's time interval and the hook's low_traffic_windows, in the chosen zone.
+    "$python" alerts/generate.py --set "hook_credentials_file=$tmp/token" --set scheduled_time_zone=Europe/Berlin \
+      --set 'scheduled_windows=[03:00-04:00, 11:00-12:00, 19:00-20:00]' --out-dir "$tmp/tz" >/dev/null
+    amtool check-config "$tmp/tz/alertmanager.yml" >/dev/null
+    grep -q 'location: Europe/Berlin' "$tmp/tz/alertmanager.yml"
+    grep -q 'start_time: "11:00", end_time: "12:00"' "$tmp/tz/alertmanager.yml"
+    grep -q -- '- {start: "11:00", end: "12:00", location: Europe/Berlin}' "$tmp/tz/openclaw-restart-hook.yml"
+    grep -q 'schedule_jitter: 15m' "$tmp/tz/openclaw-restart-hook.yml"
+    grep -q -- '- {start: "00:00", end: "24:00", location: UTC}' "$tmp/demo/openclaw-restart-hook.yml"
+    # Typos, malformed values and settings that contradict the escalation's derivation are errors.
+    for bad in no_such_key=1 for_memory_high=5 memory_ratio_max=high scheduled_windows=25:00-26:00 \
+               scheduled_time_zone=Mars/Olympus still_unhealthy_after=2m still_unhealthy_after=20m human_channels=pager; do
       if "$python" alerts/generate.py --set "$bad" --out-dir "$tmp/bad" >/dev/null 2>&1; then
         echo "generate.py accepted --set $bad" >&2; exit 1
       fi
     done
     echo "generator overrides: ok" ;;
+
+  notification_channels)
+    # Each human channel (webhook, telegram, discord, slack, email: all native to Alertmanager 0.25), rendered the
+    # documented way with scratch secret files: amtool accepts it, it carries its integration with the shared message
+    # template, a person's alert reaches `people`, a restart alert the hook and Watchdog the dead-man's switch.
+    need amtool prometheus-alertmanager
+    echo secret >"$tmp/token"; echo 123456:ABCDEF >"$tmp/tg"; echo https://discord.com/api/webhooks/1/abc >"$tmp/dc"
+    echo https://hooks.slack.com/services/T/B/x >"$tmp/sl"; echo smtp-password >"$tmp/pw"
+    common=(--set "hook_credentials_file=$tmp/token" --set deadman_url=http://127.0.0.1:1/ping)
+    declare -A settings=(
+      [webhook]="human_webhook_url=http://127.0.0.1:1/people human_webhook_credentials_file=$tmp/token"
+      [telegram]="telegram_bot_token_file=$tmp/tg telegram_chat_id=-100123"
+      [discord]="discord_webhook_url_file=$tmp/dc"
+      [slack]="slack_api_url_file=$tmp/sl slack_channel=#openclaw"
+      [email]="email_to=ops@example.org email_from=am@example.org email_smarthost=127.0.0.1:1 email_auth_username=am email_auth_password_file=$tmp/pw")
+    routes_to() {  # CONFIG EXPECTED LABEL=VALUE...
+      local config=$1 expected=$2 got; shift 2
+      got=$(amtool config routes test --config.file "$config" "$@" 2>/dev/null)
+      [[ $got == "$expected" ]] || { echo "$config: $* routed to '$got', expected '$expected'" >&2; exit 1; }
+    }
+    all=()
+    for channel in webhook telegram discord slack email; do
+      sets=(); for kv in ${settings[$channel]}; do sets+=(--set "$kv"); all+=(--set "$kv"); done
+      "$python" alerts/generate.py "${common[@]}" --set "human_channels=$channel" "${sets[@]}" --out-dir "$tmp/$channel" >/dev/null
+      amtool check-config "$tmp/$channel/alertmanager.yml" >/dev/null
+      grep -q "^    ${channel}_configs:" "$tmp/$channel/alertmanager.yml" ||
+        { echo "$channel: no ${channel}_configs in the people receiver" >&2; exit 1; }
+      [[ $channel == webhook ]] || grep -q 'template "openclaw.text"' "$tmp/$channel/alertmanager.yml" ||
+        { echo "$channel: the message template is not used" >&2; exit 1; }
+      if grep -q OpenClawNoHumanChannel "$tmp/$channel/openclaw-gateway.rules.yml"; then
+        echo "$channel: OpenClawNoHumanChannel rendered although a channel is configured" >&2; exit 1
+      fi
+      routes_to "$tmp/$channel/alertmanager.yml" people alertname=OpenClawGatewayStillUnhealthy severity=critical gateway=default
+      routes_to "$tmp/$channel/alertmanager.yml" people alertname=OpenClawGatewayRestartPlanned severity=info gateway=default
+      routes_to "$tmp/$channel/alertmanager.yml" openclaw-restart-hook alertname=OpenClawGatewayDown action=restart urgency=immediate
+      routes_to "$tmp/$channel/alertmanager.yml" deadman alertname=Watchdog severity=info
+      echo "channel $channel: ok"
+    done
+    # Secrets Alertmanager 0.25 cannot read from a file are written into the rendered file: only its owner may read it.
+    for channel in telegram discord; do
+      [[ $(stat -c %a "$tmp/$channel/alertmanager.yml") == 600 ]] || { echo "$channel: rendered file not 0600" >&2; exit 1; }
+    done
+    grep -q "bot_token: '123456:ABCDEF'" "$tmp/telegram/alertmanager.yml"
+    # All five at once.
+    "$python" alerts/generate.py "${common[@]}" --set human_channels=webhook,telegram,discord,slack,email "${all[@]}" \
+      --out-dir "$tmp/all" >/dev/null
+    amtool check-config "$tmp/all/alertmanager.yml" >/dev/null
+    # The message a person reads: gateway, host, what happened with its value, what the hook did, the runbook.
+    out=$(amtool template render --template.glob="$tmp/all/openclaw-notifications.tmpl" \
+      --template.data=tests/alerts/notification_data.json --template.text='{{ template "openclaw.title" . }}|{{ template "openclaw.text" . }}')
+    for want in '[FIRING:1] OpenClawGatewayRestartFailed gateway default on hook:9788' 'Gateway: default  Host: hook:9788' \
+                'What: The restart hook failed to restart OpenClaw gateway default (last failed attempt at' \
+                'Hook: no automatic action: a person decides' 'Runbook: docs/runbooks/OpenClawGatewayRestartFailed.md' \
+                'RESOLVED OpenClawGatewayDown' 'Hook: restarts it now' 'resolved 2026-12-02 05:10:00 UTC'; do
+      grep -qF -- "$want" <<<"$out" || { printf 'the message lacks "%s":\n%s\n' "$want" "$out" >&2; exit 1; }
+    done
+    # The shipped default is a deliberate, visible "nobody"; a listed channel with a missing setting is an error.
+    grep -q '^    # no integration: human_channels is empty' alerts/alertmanager.yml
+    grep -q 'alert: OpenClawNoHumanChannel$' alerts/openclaw-gateway.rules.yml
+    rejects 'human_channels lists telegram, but telegram_chat_id is empty' \
+      "$python" alerts/generate.py --set human_channels=telegram --set "telegram_bot_token_file=$tmp/tg" --out-dir "$tmp/bad"
+    rejects 'human_channels lists webhook, but human_webhook_url is empty' \
+      "$python" alerts/generate.py --set human_channels=webhook --out-dir "$tmp/bad"
+    rejects "discord_webhook_url_file: $tmp/missing does not exist" \
+      "$python" alerts/generate.py --set human_channels=discord --set "discord_webhook_url_file=$tmp/missing" --out-dir "$tmp/bad"
+    rejects "human_channels: ['pager'] is not a valid channels" \
+      "$python" alerts/generate.py --set human_channels=pager --out-dir "$tmp/bad"
+    echo "notification channels: ok" ;;
+
+  alertmanager_delivery)
+    # A real Alertmanager 0.25 with the rendered config (demo timings, the generic webhook channel and the dead-man's
+    # switch pointed at a sink this check starts): a person's alert reaches `people` with its labels and annotations,
+    # the Watchdog reaches the switch, a restart alert reaches the hook's URL with the bearer token, and nothing else
+    # goes anywhere else.
+    need prometheus-alertmanager prometheus-alertmanager; need amtool prometheus-alertmanager
+    echo hook-secret >"$tmp/token"
+    "$python" tests/alerts/webhook_sink.py "$tmp/sink.port" "$tmp/sink.jsonl" & sink=$!
+    am=""
+    trap 'kill $sink $am 2>/dev/null; wait $sink $am 2>/dev/null; rm -rf "$tmp"' EXIT
+    for _ in $(seq 100); do [[ -s $tmp/sink.port ]] && break; sleep 0.05; done
+    sp=$(cat "$tmp/sink.port")
+    "$python" alerts/generate.py --overrides alerts/profiles/demo.yml --set "hook_credentials_file=$tmp/token" \
+      --set "hook_url=http://127.0.0.1:$sp/hook" --set human_channels=webhook \
+      --set "human_webhook_url=http://127.0.0.1:$sp/people" --set "deadman_url=http://127.0.0.1:$sp/ping" \
+      --out-dir "$tmp/am" 2>/dev/null >/dev/null
+    amport=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    prometheus-alertmanager --config.file="$tmp/am/alertmanager.yml" --storage.path="$tmp/am-data" \
+      --web.listen-address="127.0.0.1:$amport" --cluster.listen-address= --log.level=warn 2>"$tmp/am.log" & am=$!
+    url="http://127.0.0.1:$amport"
+    for _ in $(seq 200); do curl -sf "$url/-/ready" >/dev/null && break; sleep 0.05; done
+    amtool --alertmanager.url="$url" alert add alertname=OpenClawGatewayStillUnhealthy severity=critical gateway=default \
+      instance=gw:9789 --annotation=summary="still unhealthy (up/probe = 0)" --annotation=runbook_url=docs/runbooks/x.md
+    amtool --alertmanager.url="$url" alert add alertname=Watchdog severity=info
+    amtool --alertmanager.url="$url" alert add alertname=OpenClawGatewayDown severity=critical action=restart \
+      urgency=immediate gateway=default instance=gw:9789
+    got() { [[ -s $tmp/sink.jsonl ]] && "$python" - "$tmp/sink.jsonl" "$@" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+want = dict(a.split("=", 1) for a in sys.argv[3:])
+ok = any(l["path"] == sys.argv[2] and any(all(x["labels"].get(k) == v for k, v in want.items()) for x in l["body"]["alerts"])
+         for l in lines)
+sys.exit(0 if ok else 1)
+PY
+    }
+    for _ in $(seq 300); do
+      got /people alertname=OpenClawGatewayStillUnhealthy && got /ping alertname=Watchdog &&
+        got /hook alertname=OpenClawGatewayDown && break
+      sleep 0.1
+    done
+    got /people alertname=OpenClawGatewayStillUnhealthy gateway=default ||
+      { echo "the person's alert never reached the people webhook:"; cat "$tmp/sink.jsonl" "$tmp/am.log"; exit 1; } >&2
+    got /ping alertname=Watchdog || { echo "Watchdog never reached the dead-man's switch" >&2; exit 1; }
+    got /hook alertname=OpenClawGatewayDown || { echo "the restart alert never reached the hook URL" >&2; exit 1; }
+    "$python" - "$tmp/sink.jsonl" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+where = {(l["path"], a["labels"]["alertname"]) for l in lines for a in l["body"]["alerts"]}
+expected = {("/people", "OpenClawGatewayStillUnhealthy"), ("/ping", "Watchdog"), ("/hook", "OpenClawGatewayDown")}
+assert where == expected, f"deliveries {sorted(where)} != {sorted(expected)}"
+hook = [l for l in lines if l["path"] == "/hook"]
+assert all(l["authorization"] == "Bearer hook-secret" for l in hook), [l["authorization"] for l in hook]
+people = [a for l in lines if l["path"] == "/people" for a in l["body"]["alerts"]][0]
+assert people["annotations"]["summary"] == "still unhealthy (up/probe = 0)", people
+assert all(l["body"]["receiver"] == {"/people": "people", "/ping": "deadman", "/hook": "openclaw-restart-hook"}[l["path"]]
+           for l in lines)
+print(f"alertmanager delivery: {len(lines)} notifications, each where it belongs")
+PY
+    ;;
+
+  alertmanager_snippet)
+    # The snippet merged into a user's config that pages severity="critical" (tests/alerts/user-alertmanager.yml), as
+    # docs/alerts.md tells: restart alerts still reach the hook, the escalations page through the user's pager,
+    # Watchdog reaches the dead-man's switch, the rest the user's default receiver.
+    need amtool prometheus-alertmanager
+    echo secret >"$tmp/token"
+    "$python" alerts/generate.py --set "hook_credentials_file=$tmp/token" --out-dir "$tmp/r" >/dev/null
+    "$python" tests/alerts/merge_snippet.py "$tmp/r/alertmanager-snippet.yml" tests/alerts/user-alertmanager.yml "$tmp/r/merged.yml"
+    amtool check-config "$tmp/r/merged.yml" >/dev/null
+    check_route() {  # EXPECTED LABELS...
+      local expected=$1 got; shift
+      got=$(amtool config routes test --config.file "$tmp/r/merged.yml" "$@" 2>/dev/null)
+      [[ $got == "$expected" ]] || { echo "merged config: $* routed to '$got', expected '$expected'" >&2; exit 1; }
+    }
+    check_route openclaw-restart-hook alertname=OpenClawGatewayDown severity=critical action=restart urgency=immediate gateway=default
+    check_route openclaw-restart-hook alertname=OpenClawGatewayScheduledRestartDue severity=info action=restart urgency=scheduled
+    check_route pager alertname=OpenClawGatewayStillUnhealthy severity=critical gateway=default
+    check_route pager alertname=OpenClawGatewayRestartFailed severity=critical gateway=default
+    check_route deadman alertname=Watchdog severity=info
+    check_route team-chat alertname=OpenClawGatewayRestartPlanned severity=info gateway=default
+    # With a channel chosen, the non-critical OpenClaw alerts go to it and the critical ones still page.
+    echo https://hooks.slack.com/services/T/B/x >"$tmp/sl"
+    "$python" alerts/generate.py --set "hook_credentials_file=$tmp/token" --set human_channels=slack \
+      --set "slack_api_url_file=$tmp/sl" --set slack_channel=#ops --out-dir "$tmp/s" >/dev/null
+    "$python" tests/alerts/merge_snippet.py "$tmp/s/alertmanager-snippet.yml" tests/alerts/user-alertmanager.yml "$tmp/r/merged.yml"
+    amtool check-config "$tmp/r/merged.yml" >/dev/null
+    check_route people alertname=OpenClawGatewayRestartPlanned severity=info gateway=default
+    check_route pager alertname=OpenClawGatewayStillUnhealthy severity=critical gateway=default
+    # The merge refuses a name clash instead of shadowing the user's receiver.
+    sed 's/name: pager/name: deadman/; s/receiver: pager/receiver: deadman/' tests/alerts/user-alertmanager.yml >"$tmp/clash.yml"
+    rejects "already has receivers named ['deadman']" \
+      "$python" tests/alerts/merge_snippet.py "$tmp/r/alertmanager-snippet.yml" "$tmp/clash.yml" "$tmp/r/x.yml"
+    echo "alertmanager snippet: ok" ;;
 
   check_alertmanager)
     need amtool prometheus-alertmanager
@@ -235,6 +427,15 @@ case ${1:?usage: run.sh CHECK} in
   dashboards)
     need promtool prometheus
     "$python" tests/alerts/check_dashboards.py dashboards/*.json
+    # The low-traffic windows shaded where they are, in UTC and in a zone with DST; a shifted window is noticed.
+    "$python" tests/alerts/check_window_shading.py dashboards/openclaw-gateway.json UTC
+    echo secret >"$tmp/token"
+    "$python" alerts/generate.py --set "hook_credentials_file=$tmp/token" --set scheduled_time_zone=Europe/Berlin \
+      --out-dir "$tmp/berlin" 2>/dev/null >/dev/null
+    "$python" tests/alerts/check_window_shading.py "$tmp/berlin/openclaw-gateway.json" Europe/Berlin
+    "$python" alerts/generate.py --set "hook_credentials_file=$tmp/token" \
+      --set 'scheduled_windows=[04:30-05:00, 12:00-12:30, 20:00-20:30]' --out-dir "$tmp/shifted" 2>/dev/null >/dev/null
+    rejects 'the shading is not the windows' "$python" tests/alerts/check_window_shading.py "$tmp/shifted/openclaw-gateway.json" UTC
     # Every provisioned dashboard file is one of ours, and the provisioning files name the paths compose mounts.
     grep -q 'path: /var/lib/grafana/dashboards/openclaw' dashboards/provisioning/dashboards/openclaw.yml
     grep -q 'url: http://127.0.0.1:9090' dashboards/provisioning/datasources/prometheus.yml

@@ -53,6 +53,7 @@ void collect_dashboard_queries(const json& node, std::vector<std::string>& out) 
 // Grafana's variables as a dashboard showing this run would expand them.
 std::string expand_grafana(std::string expr, const std::string& run_range) {
   expr = std::regex_replace(expr, std::regex(R"(\$\{?gateway\}?)"), "default");
+  expr = std::regex_replace(expr, std::regex(R"(\$\{?instance\}?)"), ".*");  // "All"
   expr = std::regex_replace(expr, std::regex(R"(\$\{?__rate_interval\}?)"), "1m");
   expr = std::regex_replace(expr, std::regex(R"(\$\{?__(interval|range)\}?)"), run_range);
   std::smatch label_values;
@@ -90,7 +91,8 @@ void check_promql_coverage(Stack& s) {
   // Conditions this machine cannot honestly reach in minutes, proven instead with the same template rendered with
   // their thresholds at the extreme through the documented mechanism (alerts/generate.py --set).
   const std::map<std::string, std::string> legitimately_empty = {
-      {"OpenClawGatewayUptimeHigh", "needs a process older than 8 h"},
+      {"OpenClawGatewayUptimeHigh", "needs a process older than 8 h + the 3 h margin (a missed window)"},
+      {"OpenClawGatewayScheduledRestartDue", "needs a process older than schedule_min_age (2 h)"},
       {"OpenClawGatewayMemoryLeak", "needs a process older than the 1 h lookback"},
       {"OpenClawHostMemoryHigh", "needs the HOST above 80 % memory; the test will not exhaust a shared machine"},
       {"OpenClawGatewayChildProcessGrowth", "needs more than 10 children; the fixture gateway has one"}};
@@ -100,14 +102,19 @@ void check_promql_coverage(Stack& s) {
       {"OpenClawGatewayConfigError", "a gateway exiting 78 (lifecycle.test.yml)"},
       {"OpenClawGatewayStuckSessions", "the real gateway's stuck-session log lines (lifecycle.test.yml)"},
       {"OpenClawGatewayMemoryPressure", "the real gateway's memory-pressure log lines (memory.test.yml)"},
-      {"OpenClawGatewayRestartRefused", "an operator's stop, exit 78 or a confirmed-healthy gateway (remediation.test.yml)"}};
+      {"OpenClawRestartHookDeclined",
+       "a decline by the hook: no matching gateway or rule, an operator's stop, exit 78 (people.test.yml)"},
+      {"OpenClawExporterSourceFailing", "an exporter source failing for 5 min (people.test.yml)"},
+      {"OpenClawGatewayProbeStale", "a prober that stopped completing (people.test.yml)"},
+      {"OpenClawAlertmanagerNotificationsFailing", "an integration failing for 10 min (people.test.yml)"}};
   // Series that exist only while a condition the e2e scenarios never create holds: no scheduled restart is pending
   // in any scenario (uptime_max_seconds is 1 h there). Proven with promtool and the hook's in-process tests only.
   const std::map<std::string, std::string> series_absent_in_e2e = {
-      {"OpenClawGatewayRestartScheduled",
-       "a pending scheduled restart (remediation.test.yml; HookHttpTest.APendingRestartIsAGaugeAndItsResolutionCancelsIt)"}};
+      {"OpenClawGatewayRestartPlanned",
+       "a pending scheduled restart (people.test.yml; HookHttpTest.APendingRestartIsAGaugeAndItsResolutionCancelsIt)"}};
   const std::string scaled_dir = s.dir().file("alerts-scaled");
   const auto rendered = run_command({"python3", source_dir() + "/alerts/generate.py", "--set", "uptime_max_seconds=1",
+                                     "--set", "uptime_warning_margin=0s", "--set", "schedule_min_age=1s",
                                      "--set", "memory_leak_lookback=30s", "--set", "memory_leak_horizon_seconds=1000000",
                                      "--set", "host_memory_used_ratio_max=0", "--set", "memory_leak_min_rise_bytes=0",
                                      "--set", "memory_leak_min_rise_ratio=0", "--set", "child_processes_max=0",
