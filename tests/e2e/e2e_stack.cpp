@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -82,15 +83,58 @@ Stack::~Stack() {
   manager_.stop(kUnit);
 }
 
-void Stack::render_alerts() {
+void Stack::render_alerts(const std::vector<std::string>& extra_sets) {
   // The documented mechanism (docs/alerts.md): the shipped templates + thresholds.yml, then the demo profile, then
-  // the e2e profile, then the run's URLs. Never a hand-edited copy.
-  const auto result = run_command(
-      {"python3", source_dir() + "/alerts/generate.py", "--overrides", source_dir() + "/alerts/profiles/demo.yml",
-       "--overrides", source_dir() + "/alerts/profiles/e2e.yml", "--set",
-       "hook_url=http://" + port_address(hook_port_) + "/alerts", "--set", "hook_credentials_file=" + token_file_,
-       "--out-dir", dir_.file("alerts")});
+  // the e2e profile, then the run's URLs and the person's channel (Slack, at the sink). Never a hand-edited copy.
+  write_file(dir_.file("slack-url"), sink_.url("/slack") + "\n");
+  std::vector<std::string> argv = {
+      "python3", source_dir() + "/alerts/generate.py", "--overrides", source_dir() + "/alerts/profiles/demo.yml",
+      "--overrides", source_dir() + "/alerts/profiles/e2e.yml", "--set",
+      "hook_url=http://" + port_address(hook_port_) + "/alerts", "--set", "hook_credentials_file=" + token_file_,
+      "--set", "human_channels=[slack]", "--set", "slack_api_url_file=" + dir_.file("slack-url"), "--set",
+      "slack_channel=#openclaw"};
+  for (const auto& set : extra_sets) {
+    argv.emplace_back("--set");
+    argv.push_back(set);
+  }
+  argv.insert(argv.end(), {"--out-dir", dir_.file("alerts")});
+  const auto result = run_command(argv);
   require(result.exit_code == 0, "alerts/generate.py failed: " + result.output);
+}
+
+namespace {
+
+// The value of `name` (no labels) on a program's own /metrics page.
+std::optional<double> own_metric(const std::string& url, const std::string& name) {
+  const auto response = http_get(url + "/metrics", 2s);
+  return response.status == 200 ? metric_value(response.body, name) : std::nullopt;
+}
+
+}  // namespace
+
+void Stack::reload_alerts(const std::vector<std::string>& extra_sets) {
+  render_alerts(extra_sets);
+  const double asked = std::floor(unix_now());
+  prometheus_process_->signal(SIGHUP);
+  for (auto& am : alertmanagers_) am->signal(SIGHUP);
+  require(wait_until(
+              [&] {
+                return own_metric(prometheus_->url(), "prometheus_config_last_reload_success_timestamp_seconds")
+                           .value_or(0) >= asked &&
+                       own_metric(prometheus_->url(), "prometheus_config_last_reload_successful") == 1.0;
+              },
+              15s),
+          "Prometheus did not reload: " + tail(prometheus_process_->log()));
+  for (const auto& url : alertmanager_urls()) {
+    require(wait_until(
+                [&] {
+                  return own_metric(url, "alertmanager_config_last_reload_success_timestamp_seconds").value_or(0) >=
+                             asked &&
+                         own_metric(url, "alertmanager_config_last_reload_successful") == 1.0;
+                },
+                15s),
+            "Alertmanager " + url + " did not reload");
+  }
 }
 
 void Stack::start_gateway() {
@@ -153,9 +197,15 @@ void Stack::start_hook(const HookPolicy& policy, bool fresh_state, bool dry_run)
          << "  window: " << policy.window << "\n"
          << "  verify_timeout: " << policy.verify_timeout << "\n"
          << "  retry_backoff: " << policy.retry_backoff << "\n"
-         << "  schedule_jitter: 0s\n"  // a window of the whole day: no offset into it (it would wait after 00:00)
-         << "  low_traffic_windows:\n"
-         << "    - {start: \"00:00\", end: \"24:00\", location: UTC}\n"
+         << "  notice_lead: " << policy.notice_lead << "\n"
+         << "  schedule_jitter: 0s\n"  // one host; a whole-day window would otherwise wait after 00:00
+         << "  low_traffic_windows:\n";
+  for (const auto& window : policy.windows) {
+    const auto dash = window.find('-');
+    config << "    - {start: \"" << window.substr(0, dash) << "\", end: \"" << window.substr(dash + 1)
+           << "\", location: UTC}\n";
+  }
+  config
          // The rules of deploy/openclaw-restart-hook.yml: exactly what the shipped rules label as restart alerts.
          << "rules:\n"
          << "  - name: down\n"

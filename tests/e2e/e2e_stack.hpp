@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "notification_sink.hpp"
 #include "prometheus_client.hpp"
 #include "test_support.hpp"
 
@@ -30,6 +31,9 @@ struct HookPolicy {
   std::string window = "10m";
   std::string verify_timeout = "20s";
   std::string retry_backoff = "2s";
+  std::string notice_lead = "5m";
+  // The hook's policy.low_traffic_windows as "HH:MM-HH:MM" in UTC (the whole day unless a scenario fakes a window).
+  std::vector<std::string> windows = {"00:00-24:00"};
 };
 
 struct StackOptions {
@@ -77,8 +81,16 @@ class Stack {
   std::string hook_token() const { return token_; }
   std::string hook_log() const;
 
-  // --- Prometheus, Alertmanager ---
+  // --- Prometheus, Alertmanager, and the person's chat ---
   const PrometheusClient& prometheus() const { return *prometheus_; }
+  // Renders the rules and routing again with `extra_sets` (generate.py --set KEY=VALUE) on top of the stack's own,
+  // and reloads Prometheus and both Alertmanagers (SIGHUP); returns once each reports the reload. No sets: the
+  // stack's own rendering again.
+  void reload_alerts(const std::vector<std::string>& extra_sets = {});
+  // Slack's incoming webhook as the rendered configuration names it: what a person would read (the shipped
+  // template's text). The dead-man's switch stays unset here, so that every `webhook` notification an Alertmanager
+  // counts went to the hook (scenario 3); alerts.alertmanager_delivery proves the Watchdog's delivery.
+  const NotificationSink& person() const { return sink_; }
   std::vector<std::string> alertmanager_urls() const;
   std::string rules_file() const { return dir_.file("alerts/openclaw-gateway.rules.yml"); }
   double started_at() const { return started_at_; }
@@ -87,7 +99,7 @@ class Stack {
   const openclaw::testing::TempDir& dir() const { return dir_; }
 
  private:
-  void render_alerts();
+  void render_alerts(const std::vector<std::string>& extra_sets = {});
   void start_gateway();
   void start_prometheus();
   void start_alertmanagers();
@@ -95,6 +107,7 @@ class Stack {
 
   StackOptions options_;
   openclaw::testing::TempDir dir_{"openclaw-e2e-"};
+  NotificationSink sink_;
   openclaw::testing::UserManager manager_;
   int gateway_port_ = 0, exporter_port_ = 0, hook_port_ = 0, prometheus_port_ = 0;
   std::vector<int> am_ports_, am_cluster_ports_;

@@ -17,6 +17,33 @@ using nlohmann::json;
 
 namespace {
 
+// The person's messages (the Slack text the shipped template renders) that contain every one of `parts`, received
+// since `since`.
+std::size_t person_messages(const Stack& s, const std::vector<std::string>& parts, double since) {
+  std::size_t n = 0;
+  for (const auto& message : s.person().received()) {
+    if (message.received_at < since) continue;
+    if (std::all_of(parts.begin(), parts.end(),
+                    [&](const std::string& part) { return message.body.find(part) != std::string::npos; })) {
+      ++n;
+    }
+  }
+  return n;
+}
+
+bool person_gets(const Stack& s, const std::vector<std::string>& parts, double since,
+                 std::chrono::milliseconds timeout) {
+  return wait_until([&] { return person_messages(s, parts, since) > 0; }, timeout, 250ms);
+}
+
+std::string person_log(const Stack& s, double since) {
+  std::string out;
+  for (const auto& message : s.person().received()) {
+    if (message.received_at >= since) out += message.body.substr(0, 400) + "\n";
+  }
+  return out.empty() ? "(nothing received)" : out;
+}
+
 // The truth about systemd's NRestarts: it counts only systemd's own automatic restarts (Restart=always after a
 // crash), and a `systemctl restart` (what the hook runs) resets it to 0.
 TEST(E2e, UnitRestartsCountCrashesAndAManualRestartResetsThem) {
@@ -104,6 +131,69 @@ TEST(E2e, HaPairBothDeliverStillOneRestart) {
       << dump(audit);
 }
 
+// "HH:MM" of a unix time, UTC.
+std::string clock_time(double unix_seconds) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[8];
+  std::snprintf(text, sizeof text, "%02d:%02d", tm.tm_hour, tm.tm_min);
+  return text;
+}
+
+// Scenario 9: the schedule. A low-traffic window faked to open at the next minute (not the whole day), the gateway
+// older than schedule_min_age: Alertmanager delivers the scheduled restart only once the window is open, the hook
+// announces it (notice lead 10 s) and the person reads the notice, then the restart runs and the person reads
+// "restarted, downtime N s".
+TEST(E2e, AScheduledRestartRunsInTheWindowAfterItsNotice) {
+  Stack& s = shared_stack();
+  ASSERT_TRUE(wait_until_quiet(s, 90s));
+  double now = unix_now();
+  double opens = std::floor(now / 60) * 60 + 60;
+  if (opens - now < 20) opens += 60;  // time to reload and start the hook before it opens
+  const std::string start = clock_time(opens);
+  const std::string end = start == "23:59" ? "24:00" : clock_time(opens + 120);
+  const std::string window = start + "-" + (end == "00:00" ? "24:00" : end);
+  HookPolicy policy;
+  policy.notice_lead = "10s";
+  policy.windows = {window};
+  s.start_hook(policy);
+  s.reload_alerts({"scheduled_windows=[" + window + "]", "schedule_min_age=30s"});
+  const double since = unix_now();
+  ASSERT_TRUE(wait_until([&] { return s.prometheus().firing("OpenClawGatewayScheduledRestartDue"); }, 30s, 250ms))
+      << s.prometheus().alerts().dump(1);
+  const int pid = s.main_pid();
+  const auto restarted = [&] {
+    const auto records = s.audit();
+    return std::any_of(records.begin(), records.end(), [](const json& r) {
+      return r.value("event", "") == "restart" && r.value("result", "") == "success";
+    });
+  };
+  ASSERT_TRUE(wait_until(restarted, std::chrono::milliseconds(static_cast<long>((opens - unix_now() + 60) * 1000)),
+                         500ms))
+      << "window " << window << "\n" << dump(s.audit()) << s.logs();
+  const auto audit = s.audit();
+  const auto first = first_record(audit, [](const json& r) { return r.value("event", "") == "decision"; });
+  ASSERT_TRUE(first.has_value());
+  // Nothing reached the hook before the window opened; it announced the restart, and ran it notice_lead later.
+  EXPECT_EQ((*first)["reason"], "notice") << dump(audit);
+  EXPECT_GE(parse_rfc3339((*first).value("ts", "")).value_or(0), opens) << dump(audit);
+  const auto run = first_record(audit, [](const json& r) { return r.value("event", "") == "restart"; });
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ((*run)["urgency"], "scheduled");
+  const double invoked = parse_rfc3339((*run).value("ts", "")).value_or(0) - (*run).value("duration_seconds", 0.0);
+  EXPECT_GE(invoked, opens + 10 - 1) << "the notice lead was cut short\n" << dump(audit);
+  EXPECT_NE(s.main_pid(), pid);
+  EXPECT_TRUE(person_gets(s, {"FIRING OpenClawGatewayRestartPlanned", "Gateway: default"}, since, 5s))
+      << person_log(s, since);
+  const double downtime = (*run)["downtime_seconds"].get<double>();
+  EXPECT_GT(downtime, 0.0);
+  EXPECT_TRUE(person_gets(s, {"FIRING OpenClawGatewayRestarted", "downtime"}, since, 30s)) << person_log(s, since);
+  // Back to the stack's own schedule, so that no later scenario meets a window.
+  s.reload_alerts();
+  s.start_hook(HookPolicy{});
+}
+
 // Scenario 4: the hook is killed with -9 right after a restart and started again on the same state: a new alert
 // inside the cooldown does not restart the gateway again, and the audit log keeps the first restart.
 TEST(E2e, HookKilledAfterRestartKeepsItsCooldown) {
@@ -175,6 +265,7 @@ TEST(E2e, RepeatedFailuresOpenTheCircuit) {
 // OpenClawGatewayRestartFailed fires. Meanwhile systemd's own Restart=always attempts move NRestarts.
 TEST(E2e, RestartThatFailsFiresRestartFailed) {
   Stack& s = shared_stack();
+  const double since = unix_now();
   HookPolicy policy;
   policy.verify_timeout = "6s";
   policy.retry_backoff = "1s";
@@ -196,16 +287,27 @@ TEST(E2e, RestartThatFailsFiresRestartFailed) {
   EXPECT_NE(s.main_pid(), pid);
   EXPECT_TRUE(wait_until([&] { return s.prometheus().firing("OpenClawGatewayRestartFailed"); }, 30s, 250ms))
       << s.prometheus().alerts().dump(1);
+  // The person hears it: "restart failed", then, the gateway still down past still_unhealthy_after (1m at demo
+  // speed), the escalation; and nothing about it resolves while the gateway stays down.
+  EXPECT_TRUE(person_gets(s, {"FIRING OpenClawGatewayRestartFailed", "Gateway: default"}, since, 30s))
+      << person_log(s, since);
+  EXPECT_TRUE(person_gets(s, {"FIRING OpenClawGatewayStillUnhealthy", "Gateway: default"}, since, 90s))
+      << person_log(s, since);
+  EXPECT_TRUE(s.prometheus().firing("OpenClawGatewayRestartFailed")) << "resolved while the gateway is down";
+  EXPECT_EQ(person_messages(s, {"RESOLVED OpenClawGatewayRestartFailed"}, since), 0U) << person_log(s, since);
+  EXPECT_EQ(person_messages(s, {"RESOLVED OpenClawGatewayStillUnhealthy"}, since), 0U) << person_log(s, since);
   // systemd's automatic restarts of the failing start are what NRestarts counts.
   EXPECT_GT(s.manager().n_restarts(kUnit), 0U);
   EXPECT_TRUE(wait_until([&] { return s.prometheus().value("max(max_over_time(openclaw_gateway_unit_restarts_total[5m]))")
                                       .value_or(0) > 0; },
                          15s));
-  // Clean up: let it start again.
+  // Clean up: let it start again. The person hears the recovery.
   std::filesystem::remove(s.fail_start_file());
   s.manager().reset_failed(kUnit);
   s.manager().start(kUnit);
   ASSERT_TRUE(wait_until([&] { return http_get(s.gateway_url("/readyz"), 1s).status == 200; }, 30s));
+  EXPECT_TRUE(person_gets(s, {"RESOLVED OpenClawGatewayStillUnhealthy", "Gateway: default"}, since, 60s))
+      << person_log(s, since);
 }
 
 // Scenario 8: the exporter loses the user manager (its bus address leads nowhere) while the gateway runs on. It must
