@@ -50,9 +50,18 @@ mkdir -p "$run/alerts" "$run/hook-state" "$run/prometheus" "$run/alertmanager" "
 head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$run/hook-token"
 chmod 0600 "$run/hook-token"
 
+# 0. The person: a stand-in for a Slack channel that prints each message Alertmanager sends it (scripts/demo/person_sink.py).
+python3 "$root/scripts/demo/person_sink.py" "$run/person.port" "$run/person-messages.txt" &
+pids+=($!)
+for ((i = 0; i < 50; i++)); do [[ -s $run/person.port ]] && break; sleep 0.1; done
+[[ -s $run/person.port ]] || { say "the person's sink did not start"; exit 1; }
+echo "http://127.0.0.1:$(cat "$run/person.port")/slack" >"$run/slack-url"
+
 # 1. The shipped rules and routing, rendered at demo speed: the documented mechanism (docs/alerts.md), no copies.
+#    The person's channel: Slack, at the sink above (alerts/thresholds.yml: human_channels).
 python3 "$root/alerts/generate.py" --overrides "$root/alerts/profiles/demo.yml" \
   --set "hook_url=http://127.0.0.1:$hook_port/alerts" --set "hook_credentials_file=$run/hook-token" \
+  --set 'human_channels=[slack]' --set "slack_api_url_file=$run/slack-url" --set 'slack_channel=#openclaw' \
   --out-dir "$run/alerts" >/dev/null || exit 1
 
 # 2. The gateway: the fixture as openclaw-gateway.service, shaped like the unit `openclaw` installs, leaking.
@@ -164,6 +173,7 @@ OpenClaw gateway monitoring demo: detect -> alert -> restart -> verify, live on 
   restart hook        http://127.0.0.1:$hook_port/   (bearer token in $run/hook-token; audit log $run/hook-state/audit.log)
   Prometheus          http://127.0.0.1:$prom_port/alerts
   Alertmanager        http://127.0.0.1:$am_port/
+  the person          http://127.0.0.1:$(cat "$run/person.port")/slack   (Slack's stand-in: its messages print below, ">>>")
 The shipped rules run at demo speed (alerts/profiles/demo.yml): MemoryHigh fires when the gateway holds 80 % of its
 limit for 5 s; the hook restarts it with systemctl --user restart. Logs: $run/logs/. Ctrl-C stops everything.
 
@@ -188,6 +198,11 @@ while ((duration == 0 || SECONDS - start < duration)); do
   python3 "$root/scripts/demo/status.py" "${status_args[@]}"
   if ((until_restart)) && verified_restart; then
     python3 "$root/scripts/demo/status.py" "${status_args[@]}"  # prints the records written since the line above
+    # ... and what the person reads about it (OpenClawGatewayRestarted), a few seconds later.
+    for ((i = 0; i < 60; i++)); do
+      grep -q 'OpenClawGatewayRestarted' "$run/person-messages.txt" 2>/dev/null && break
+      sleep 0.5
+    done
     say "--until-restart: the hook verified a restart after $((SECONDS - start)) s"
     stop_all
     exit 0

@@ -270,15 +270,24 @@ user_systemctl restart openclaw-gateway-exporter.service openclaw-restart-hook.s
 log "docs: (as root) Prometheus' and Alertmanager's own copy of the token, group prometheus, 0640"
 install -m 0640 -o root -g prometheus /etc/openclaw-restart-hook/token /etc/prometheus/openclaw-restart-hook.token
 install -m 0644 "$tls/cert.pem" /etc/prometheus/openclaw-ca.pem
-log "docs: alerts/generate.py --set hook_credentials_file=... --out-dir /etc/prometheus/openclaw  [+ demo profile, hook_url: test speed/ports]"
+log "the person's Slack channel: a stand-in that records what Alertmanager sends it (scripts/demo/person_sink.py)"
+python3 scripts/demo/person_sink.py "$scratch/person.port" "$scratch/person.txt" >/dev/null 2>&1 &
+sink_pid=$!
+wait_until 10 "the person's sink" test -s "$scratch/person.port"
+log "docs: (as root) the person's channel secret in a file for group prometheus"
+install -m 0640 -o root -g prometheus /dev/null /etc/prometheus/openclaw-slack-url
+echo "http://127.0.0.1:$(cat "$scratch/person.port")/slack" >/etc/prometheus/openclaw-slack-url
+log "docs: alerts/generate.py --set hook_credentials_file=... --set human_channels=[slack] ... --out-dir /etc/prometheus/openclaw  [+ demo profile, hook_url: test speed/ports]"
 python3 alerts/generate.py --overrides alerts/profiles/demo.yml \
   --set hook_credentials_file=/etc/prometheus/openclaw-restart-hook.token \
+  --set 'human_channels=[slack]' --set slack_api_url_file=/etc/prometheus/openclaw-slack-url \
+  --set 'slack_channel=#openclaw' \
   --set "hook_url=https://127.0.0.1:$hport/alerts" --out-dir /etc/prometheus/openclaw >/dev/null \
   || fail "alerts/generate.py"
 log "docs: /etc/prometheus/prometheus.yml and alertmanager.yml from the shipped files (rules path, ports, TLS edits)"
 sed 's|\.\./alerts/openclaw-gateway\.rules\.yml|openclaw/openclaw-gateway.rules.yml|' deploy/prometheus.yml \
   >/etc/prometheus/prometheus.yml
-cp /etc/prometheus/openclaw/alertmanager.yml /etc/prometheus/alertmanager.yml
+cp /etc/prometheus/openclaw/alertmanager.yml /etc/prometheus/openclaw/openclaw-notifications.tmpl /etc/prometheus/   # the template sits next to the config
 # The user's edits: ports, https + the CA for our two jobs and the hook's webhook, and (test speed) 1 s intervals.
 python3 - "$eport" "$hport" "$pport" "$aport" <<'PY' || fail "editing the Prometheus/Alertmanager configuration"
 import sys, yaml
@@ -286,12 +295,13 @@ eport, hport, pport, aport = sys.argv[1:]
 p = yaml.safe_load(open("/etc/prometheus/prometheus.yml"))
 p["global"]["scrape_interval"] = p["global"]["evaluation_interval"] = "1s"
 p["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"] = [f"127.0.0.1:{aport}"]
-ports = {"openclaw-gateway-exporter": eport, "openclaw-restart-hook": hport, "prometheus": pport}
+ports = {"openclaw-gateway-exporter": eport, "openclaw-restart-hook": hport, "prometheus": pport,
+         "alertmanager": aport}
 for job in p["scrape_configs"]:
     job["static_configs"][0]["targets"] = [f"127.0.0.1:{ports[job['job_name']]}"]
     if "scrape_timeout" in job:
         job["scrape_timeout"] = "1s"  # may not exceed the (test-speed) interval
-    if job["job_name"] != "prometheus":
+    if job["job_name"] in ("openclaw-gateway-exporter", "openclaw-restart-hook"):
         job["scheme"] = "https"
         job["tls_config"] = {"ca_file": "/etc/prometheus/openclaw-ca.pem"}
 yaml.safe_dump(p, open("/etc/prometheus/prometheus.yml", "w"), sort_keys=False)
@@ -396,10 +406,10 @@ log "check: restarted by the installed hook (audit log: event restart, rule down
 grep '"event":"restart"' "$state_dir/audit.log" | tail -n1 | cut -c1-600
 
 # ---- HOOK POINT for the lead (alerts/ human notifications): assert the person's sink received the message ----
-person_notified() {
-  # After the people-in-the-loop work is merged: configure the person's receiver in the rendered alertmanager.yml
-  # above (the docs' step), and assert here that its sink received the notification for this restart.
-  return 0
+person_notified() {  # the restart above reaches the person as OpenClawGatewayRestarted, with its downtime
+  wait_until 60 "the person's message about the restart" \
+    grep -q 'OpenClawGatewayRestarted gateway default' "$scratch/person.txt" || return 1
+  grep -q 'What: The restart hook restarted OpenClaw gateway default: downtime' "$scratch/person.txt"
 }
 person_notified || fail "the person's notification sink did not receive the restart"
 
@@ -446,8 +456,8 @@ done
 log "check: uninstall.sh --purge left no file, unit or listener of ours"
 
 user_systemctl disable --now openclaw-gateway.service >/dev/null 2>&1
-kill -TERM "${service_pids[@]}" "$manager_pid" 2>/dev/null
-wait "${service_pids[@]}" "$manager_pid" 2>/dev/null
+kill -TERM "${service_pids[@]}" "$sink_pid" "$manager_pid" 2>/dev/null
+wait "${service_pids[@]}" "$sink_pid" "$manager_pid" 2>/dev/null
 userdel -r "$user" 2>/dev/null
 id "$user" >/dev/null 2>&1 && fail "userdel $user"
 log "PASS (user $user deleted; the overlays, tmpfs and cgroups go with the namespace)"

@@ -20,6 +20,8 @@ check 'firing -> restart now \(systemctl --user restart\)' "the hook's restart d
 check '"event": "restart"' "the audit record of the restart"
 check '"result": "success"' "a successful restart in the audit record"
 check '"main_pid_changed": true' "a new MainPID in the audit record"
+check 'message to the person: \[FIRING:1\] OpenClawGatewayRestarted gateway default' "the person's message about the restart"
+check 'What: The restart hook restarted OpenClaw gateway default: downtime' "the downtime in the person's message"
 check '--until-restart: the hook verified a restart' "the stop after the first verified restart"
 check 'nothing left running' "the final check that nothing is left running"
 ((status == 0)) || { echo "demo_smoke_test: scripts/demo.sh exited $status" >&2; fail=1; }
