@@ -49,9 +49,11 @@ bool listens_on_loopback_only(const std::string& listen_address) {
 
 namespace {
 
-Config load_with_schedule_offsets(const std::string& path) {
+Config load_for_host(const std::string& path, const std::string& host_flag) {
   Config config = load_config_file(path);
-  const std::string host = host_name();
+  const std::string host = host_flag.empty() ? host_name() : host_flag;
+  config.host = host;
+  spdlog::info("host {}: alerts whose `host` label names another host are refused (wrong_host)", host);
   assign_schedule_offsets(config, host);
   for (const auto& gw : config.gateways) {
     if (config.policy.low_traffic_windows.empty()) break;
@@ -62,7 +64,7 @@ Config load_with_schedule_offsets(const std::string& path) {
 }
 
 int serve(const CliOptions& options) {
-  const Config config = load_with_schedule_offsets(options.config_file);
+  const Config config = load_for_host(options.config_file, options.host);
   const Credentials credentials = load_credentials(config.auth);
   check_readable(config.tls.cert_file, "tls.cert_file");
   check_readable(config.tls.key_file, "tls.key_file");
@@ -127,6 +129,9 @@ int run_main(int argc, char** argv) {
   app.add_option("--config.file", options.config_file, "Configuration file (YAML)")->capture_default_str();
   app.add_option("--web.listen-address", options.listen_address, "Address to listen on (host:port)")
       ->capture_default_str();
+  app.add_option("--host", options.host,
+                 "This host's name as the `host` label of alerts carries it (default: the machine's hostname); an "
+                 "alert naming another host is refused");
   app.add_option("--log.level", options.log_level, "debug, info, warn or error")->capture_default_str();
   app.add_option("--log.format", options.log_format, "logfmt or json")->capture_default_str();
   app.add_flag("--dry-run", options.dry_run, "Decide and record, never act");

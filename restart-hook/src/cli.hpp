@@ -7,6 +7,7 @@ namespace openclaw::hook {
 struct CliOptions {
   std::string config_file = "/etc/openclaw-restart-hook/config.yml";
   std::string listen_address = "127.0.0.1:9788";
+  std::string host;  // empty: the machine's name
   std::string log_level = "info";
   std::string log_format = "logfmt";
   bool dry_run = false;

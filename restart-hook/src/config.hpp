@@ -105,6 +105,8 @@ struct AuditOptions {
 };
 
 struct Config {
+  // This hook's host (--host, default the machine's name): an alert whose `host` label differs is refused.
+  std::string host;
   AuthConfig auth;
   TlsConfig tls;
   std::string state_dir = "/var/lib/openclaw-restart-hook";

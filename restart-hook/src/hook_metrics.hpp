@@ -20,9 +20,9 @@ namespace openclaw::hook {
 // references. Label children are created ahead for every configured gateway, so series exist from the start.
 // Reasons for declining an alert that leave remediation off until a person acts (openclaw_restart_hook_last_declined_
 // timestamp_seconds): the hook cannot match the alert, or the gateway or the circuit forbid any restart.
-inline constexpr std::array<const char*, 5> kDeclinedReasons = {reason::kNoMatchingGateway, reason::kNoMatchingRule,
+inline constexpr std::array<const char*, 6> kDeclinedReasons = {reason::kNoMatchingGateway, reason::kNoMatchingRule,
                                                                  reason::kOperatorStopped, reason::kConfigInvalid,
-                                                                 reason::kCircuitOpen};
+                                                                 reason::kCircuitOpen, reason::kWrongHost};
 
 class HookMetrics {
  public:

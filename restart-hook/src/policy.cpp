@@ -221,6 +221,12 @@ int restarts_in_window(const GatewayState& state, const PolicyConfig& policy, Ti
 
 std::vector<Decision> decide(const Alert& alert, const Config& config, const PolicyState& state, TimePoint now,
                              const Observations& observed) {
+  // A mis-routed alert (another host's, in a fleet) can never restart this host's gateway; an alert without a
+  // `host` label (a single host whose rules do not carry one) is this host's.
+  if (const auto host = alert.labels.find("host");
+      !config.host.empty() && host != alert.labels.end() && host->second != config.host) {
+    return {make("", std::nullopt, Action::kNone, reason::kWrongHost)};
+  }
   std::size_t rule_index = 0;
   const RuleConfig* rule = first_matching_rule(alert, config, rule_index);
   if (rule == nullptr) return {make("", std::nullopt, Action::kNone, reason::kNoMatchingRule)};

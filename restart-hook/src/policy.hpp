@@ -24,6 +24,7 @@ inline constexpr const char* kExecuted = "executed";
 inline constexpr const char* kResolved = "resolved";
 inline constexpr const char* kNoMatchingRule = "no_matching_rule";
 inline constexpr const char* kNoMatchingGateway = "no_matching_gateway";
+inline constexpr const char* kWrongHost = "wrong_host";  // the alert's `host` label names another host
 inline constexpr const char* kDuplicate = "duplicate";
 inline constexpr const char* kInProgressCoalesced = "in_progress_coalesced";
 inline constexpr const char* kPendingCoalesced = "pending_coalesced";

@@ -205,7 +205,7 @@ TEST_F(HookHttpTest, RestartResultsAreTimestampsThatOutliveTheHook) {
 TEST_F(HookHttpTest, DeclinedAlertsLeaveATimestampByReason) {
   const char* declined = "openclaw_restart_hook_last_declined_timestamp_seconds";
   for (const char* why : {"no_matching_gateway", "no_matching_rule", "operator_stopped", "config_invalid",
-                          "circuit_open"}) {
+                          "circuit_open", "wrong_host"}) {
     EXPECT_EQ(metric(declined, {{"reason", why}}), 0.0) << why;
   }
   clock.advance(90s);

@@ -73,6 +73,24 @@ TEST_F(PolicyTest, AlertMatchingNoRuleIsRecordedAndIgnored) {
   EXPECT_TRUE(state.gateways.empty());
 }
 
+// In a fleet each host's hook gets only its own host's alerts; a mis-route (or a forged alert) naming another host
+// never restarts this one. An alert without a `host` label is this host's.
+TEST_F(PolicyTest, AnAlertForAnotherHostIsRefused) {
+  config.host = "gw-a";
+  Alert other = firing("OpenClawGatewayDown");
+  other.labels["host"] = "gw-b";
+  const Decision refused = deliver_one(other, t0);
+  EXPECT_EQ(refused.action, Action::kNone);
+  EXPECT_EQ(refused.reason, "wrong_host");
+  EXPECT_EQ(refused.gateway, "");
+  EXPECT_TRUE(state.gateways.empty());
+  Alert own = firing("OpenClawGatewayDown", "default", "own");
+  own.labels["host"] = "gw-a";
+  EXPECT_EQ(deliver_one(own, t0).reason, "executed");
+  finish();
+  EXPECT_EQ(deliver_one(firing("OpenClawGatewayDown", "default", "no-host"), t0 + 20min).reason, "executed");
+}
+
 TEST_F(PolicyTest, ResolvedAlertsOnlyRecord) {
   Alert alert = firing("OpenClawGatewayDown");
   alert.status = "resolved";
