@@ -109,6 +109,9 @@ const std::vector<MetricDescriptor>& metrics_catalog() {
        "RSS of the gateway process in bytes as its last memory-pressure log line reported it (rssBytes)."},
       {"openclaw_gateway_reported_heap_threshold_bytes", MetricType::Gauge,
        "Heap threshold in bytes of the gateway's last heap_threshold memory-pressure log line (thresholdBytes)."},
+      {"openclaw_gateway_log_file_present", MetricType::Gauge,
+       "1 while the exporter follows a log file of the gateway; 0 while none exists yet (a fresh install: the gateway "
+       "creates its log directory when it first writes), which is not a failure."},
       {"openclaw_gateway_log_lines_total", MetricType::Counter,
        "Lines of the gateway's log read since the exporter started."},
       {"openclaw_gateway_log_unparsable_lines_total", MetricType::Counter,
