@@ -14,6 +14,7 @@ namespace {
 TEST(HookMetricsCatalog, EveryEntryIsRegisteredWithItsHelpAndType) {
   HookMetrics metrics({"default"});
   metrics.pending_restart("default", 1.0);  // absent while none is pending
+  metrics.notice_lead(300);                 // set from the configuration at start-up
   std::map<std::string, prometheus::MetricFamily> registered;
   for (auto& family : metrics.registry()->Collect()) registered.emplace(family.name, family);
   for (const auto& entry : hook_metrics_catalog()) {
