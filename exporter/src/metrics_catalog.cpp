@@ -234,6 +234,21 @@ const std::vector<MetricDescriptor>& metrics_catalog() {
        "1 when the unit is `inactive` with result `success`: the last stop was a stop job (an operator's "
        "`systemctl stop`). Under `Restart=always` a crash or exit ends `failed` or `activating` (auto-restart), "
        "never here."},
+      {"openclaw_gateway_unit_exits_total", MetricType::Counter,
+       "Ends of the unit's main process since the exporter started, by systemd's Result, how it ended (code: "
+       "exited, killed, dumped) and its exit status or signal number.",
+       "systemd", "gateway, unit, result, code, status",
+       "Ends of the unit's main process counted since the exporter started, by `result` (the unit's `Result` "
+       "then: `success`, `exit-code`, `signal`, `core-dump`, `timeout`, `oom-kill`, …; `other` for anything newer), "
+       "`code` (`exited`, `killed`, `dumped`) and `status` (the exit status, or the signal number when killed or "
+       "dumped: `9`, `11`, …). Why a counter: systemd forgets `Result`, `ExecMainCode` and `ExecMainStatus` when "
+       "the next process starts, so with `RestartSec=5` and a 15 s scrape most crashes never show in "
+       "`openclaw_gateway_unit_result`. The exporter keeps its own connection to the user manager, subscribes, and "
+       "counts each exit from the unit's `PropertiesChanged` signal as it happens (checked: a crash and its restart "
+       "between two scrapes); scrapes count what they see too, so an exit is also counted while that connection is "
+       "down if a scrape falls between the exit and the restart. Each exit counts once (its PID and exit time). "
+       "A series appears with its first exit (at 1); `OpenClawGatewayCrashed` uses it. A clean exit (status 0, "
+       "or SIGTERM under `SuccessExitStatus=143`) has `result=\"success\"`."},
       {"openclaw_gateway_unit_restarts_total", MetricType::Counter,
        "Automatic restarts systemd made of the gateway's unit (NRestarts).",
        "systemd", "gateway, unit",
