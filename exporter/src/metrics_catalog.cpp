@@ -213,13 +213,16 @@ const std::vector<MetricDescriptor>& metrics_catalog() {
        "systemd", "gateway, unit, result",
        "1 for the unit's current `Result`, 0 for the others: `success`, `protocol`, `timeout`, `exit-code`, "
        "`signal`, `core-dump`, `watchdog`, `start-limit-hit`, `resources`, `oom-kill`, `other`. It keeps the "
-       "outcome of the last run until the next one ends."},
+       "outcome of the last run only until the next process starts: systemd then resets `Result`, `ExecMainCode` "
+       "and `ExecMainStatus` (seen with systemd 252: `success`, 0, 0 right after an automatic restart), so a "
+       "scrape sees a crash only if it falls between the end and the restart (`RestartSec`). Ends are counted, "
+       "whenever they happen, by `openclaw_gateway_unit_exits_total`."},
       {"openclaw_gateway_unit_exec_main_code", MetricType::Gauge,
        "How the unit's last main process ended (systemd ExecMainCode): 1 exited, 2 killed, 3 dumped core, 0 running "
        "or never started.",
        "systemd", "gateway, unit",
        "How the last main process ended (`ExecMainCode`, a `si_code`): 1 exited, 2 killed by a signal, 3 dumped "
-       "core; 0 while the first process runs."},
+       "core; 0 while a process runs (systemd resets it when the next one starts)."},
       {"openclaw_gateway_unit_exec_main_status", MetricType::Gauge,
        "Exit status of the unit's last main process, or its signal number when killed (systemd ExecMainStatus); 78 "
        "is openclaw's 'invalid config or duplicate instance: do not restart'.",
@@ -276,7 +279,11 @@ const std::vector<MetricDescriptor>& metrics_catalog() {
        "exporter", "gateway, source",
        "1 when the source's last sample succeeded. A failing source sets 0, logs one warn line per new reason, "
        "and never fails the scrape; so does a source that did not finish before the scrape's deadline "
-       "(`--scrape.timeout`, `X-Prometheus-Scrape-Timeout-Seconds`). The host source has `gateway=\"\"`."},
+       "(`--scrape.timeout`, `X-Prometheus-Scrape-Timeout-Seconds`). The sources that may block (`systemd`, "
+       "`discovery`, `process`, `memory`, `sockets`) run in that order on one thread per gateway: when one overruns, "
+       "those after it are reported 0 too for that scrape (not run), and while it stays stuck later scrapes report "
+       "all of them 0 at once instead of waiting; `probe` and `log` only read what the exporter holds and always "
+       "run. The host source has `gateway=\"\"`."},
       {"openclaw_exporter_source_duration_seconds", MetricType::Gauge,
        "How long the source's last sample for this gateway took in seconds.",
        "exporter", "gateway, source",

@@ -27,7 +27,7 @@ SourceChain::~SourceChain() {
 SourceChain::Outcome SourceChain::run(const GatewayContext& context, Clock::time_point give_up) {
   std::unique_lock lock(mutex_);
   std::shared_ptr<Job> job = current_;
-  if (job && job->waiters == 0) {
+  if (job && job->waiters == 0 && job->completed < sources_.size()) {
     // Every scrape that waited for this run gave up on it: a source is stuck, and nobody queues behind it.
     Outcome outcome{std::vector<std::optional<Step>>(sources_.size()), context};
     const std::string reason = "the chain is still stuck in source " +
@@ -37,7 +37,7 @@ SourceChain::Outcome SourceChain::run(const GatewayContext& context, Clock::time
     }
     return outcome;
   }
-  if (!job) {
+  if (!job || job->waiters == 0) {  // none in flight, or one about to finish that nobody waits for: a new run
     job = std::make_shared<Job>(context, sources_.size());
     current_ = job;
     pending_ = job;
@@ -56,7 +56,7 @@ SourceChain::Outcome SourceChain::outcome_of(Job& job, bool last_waiter, std::st
   for (std::size_t i = 0; i < job.completed; ++i) {
     outcome.steps[i] = last_waiter ? std::move(job.steps[i]) : job.steps[i];
   }
-  if (job.done) return outcome;
+  if (job.done || job.completed == sources_.size()) return outcome;  // every step final, `done` about to be set
   const double waited = std::chrono::duration<double>(Clock::now() - job.step_started).count();
   const std::string stuck(sources_[job.completed]->name());
   for (std::size_t i = job.completed; i < sources_.size(); ++i) {
