@@ -1,7 +1,8 @@
 // The exporter's metric names are the interface that alerts/ and dashboards/ use: change them only with those.
 // This list is the single source: MetricSet refuses a name not in it, and the tables of docs/metrics.md (between
 // its "generated" markers, by section) and tests/alerts/known_metrics.txt are generated from it. After a change:
-//   cmake --build --preset ci --target metrics_reference && build/ci/tools/metrics_reference --write .
+//   cmake --build --preset ci --target metrics_reference
+//   build/ci/tools/metrics_reference/metrics_reference --write .
 // (ctest metrics.generated_files_up_to_date fails until the committed files match.)
 // Each entry: name, type, HELP, section of docs/metrics.md, labels as documented, the reference's meaning (Markdown).
 #include "metric_set.hpp"
