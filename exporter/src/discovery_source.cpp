@@ -17,9 +17,14 @@ Result<std::optional<ProcessIdentity>> DiscoverySource::locate(const GatewayCont
   const GatewayTarget& target = context.target;
   if (!target.pid_file.empty()) return finder_->from_pid_file(target.pid_file);
   if (!target.cmdline_regex.empty()) {
-    auto [it, inserted] = regexes_.try_emplace(target.name);
-    if (inserted) it->second = std::regex(target.cmdline_regex);
-    return finder_->from_cmdline(it->second);
+    const std::regex* regex = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      auto [it, inserted] = regexes_.try_emplace(target.name);
+      if (inserted) it->second = std::regex(target.cmdline_regex);
+      regex = &it->second;  // map nodes stay put; a const regex may be searched by several threads
+    }
+    return finder_->from_cmdline(*regex);
   }
   if (!context.unit) return Found::failure("cannot tell whether the gateway runs: no state of unit " + target.unit);
   const auto pid = main_pid_of(*context.unit);
@@ -31,7 +36,12 @@ Result<std::optional<ProcessIdentity>> DiscoverySource::locate(const GatewayCont
 Status DiscoverySource::collect(GatewayContext& context, MetricSet& out) {
   auto found = locate(context);
   const auto labels = context.labels();
-  History& history = history_[context.target.name];
+  History* entry = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    entry = &history_[context.target.name];  // only this gateway's chain touches its entry
+  }
+  History& history = *entry;
   if (found && found->has_value()) {
     const ProcessIdentity& process = **found;
     if (history.last && *history.last != process) ++history.restarts;

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <regex>
 #include <string>
 
@@ -31,6 +32,7 @@ class DiscoverySource final : public Source {
     std::uint64_t restarts = 0;
   };
   std::shared_ptr<const ProcessFinder> finder_;
+  std::mutex mutex_;  // guards the maps' structure: each gateway's chain runs this source for its own gateway
   std::map<std::string, History> history_;
   std::map<std::string, std::regex> regexes_;
 };

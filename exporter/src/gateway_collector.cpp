@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <exception>
 #include <optional>
 
 #include "build_info.hpp"
@@ -16,11 +17,13 @@ GatewayCollector::GatewayCollector(std::vector<GatewayTarget> targets, std::shar
       sampler_(std::move(sampler)),
       default_timeout_(default_timeout),
       sources_(std::move(sources)) {
-  for (const auto& source : sources_) runners_.push_back(std::make_unique<SourceRunner>(*source));
+  for (const auto& source : sources_) (source->may_block() ? chained_ : inline_).push_back(source.get());
+  // Sources are shared by the gateways' chains: each must allow calls for different gateways at once.
+  for (std::size_t i = 0; i < targets_.size(); ++i) chains_.push_back(std::make_unique<SourceChain>(chained_));
 }
 
 GatewayCollector::~GatewayCollector() {
-  runners_.clear();  // their threads use the sources: join them first
+  chains_.clear();  // their threads use the sources: join them first
 }
 
 std::vector<prometheus::MetricFamily> GatewayCollector::Collect() const {
@@ -48,31 +51,56 @@ std::vector<prometheus::MetricFamily> GatewayCollector::collect(Clock::time_poin
   out.add("openclaw_exporter_source_duration_seconds", {{"gateway", ""}, {"source", "host"}}, seconds);
   note_outcome("", "host", memory ? Status(Ok{}) : Status::failure(memory.error()));
 
-  for (const GatewayTarget& target : targets_) collect_gateway(target, host, budget, out);
+  for (std::size_t i = 0; i < targets_.size(); ++i) collect_gateway(i, host, budget, out);
   return out.take();
 }
 
-void GatewayCollector::collect_gateway(const GatewayTarget& target, const std::optional<HostMemory>& host,
-                                       const Budget& budget, MetricSet& out) const {
-  std::optional<GatewayContext> context;  // re-made from each source's copy (it holds a reference: no assignment)
-  context.emplace(GatewayContext{target, host, {}, {}, {}});
-  for (std::size_t i = 0; i < sources_.size(); ++i) {
-    const Source& source = *sources_[i];
-    if (!source.applies(*context)) continue;
-    const auto now = Clock::now();
-    SourceRunner::Outcome outcome =
-        now >= budget.deadline
-            ? SourceRunner::Outcome{Status::failure("not run: the scrape's deadline had passed"), {}, 0, {}}
-            : runners_[i]->run(*context, now < budget.source_cutoff ? budget.source_cutoff : budget.deadline);
-    const Status& status = outcome.status;
-    if (outcome.context) context.emplace(std::move(*outcome.context));
-    // A failing source's partial output is dropped (unless it keeps it); an unfinished one has none.
-    if (status || source.keeps_output_on_failure()) out.merge(std::move(outcome.out));
-    const MetricSet::Labels labels{{"gateway", target.name}, {"source", std::string(source.name())}};
-    out.add("openclaw_exporter_source_success", labels, status ? 1 : 0);
-    out.add("openclaw_exporter_source_duration_seconds", labels, outcome.seconds);
-    note_outcome(target.name, source.name(), status);
+void GatewayCollector::collect_gateway(std::size_t index, const std::optional<HostMemory>& host, const Budget& budget,
+                                       MetricSet& out) const {
+  const GatewayTarget& target = targets_[index];
+  const GatewayContext initial{target, host, {}, {}, {}};
+  const auto now = Clock::now();
+  SourceChain::Outcome chain =
+      now >= budget.deadline
+          ? SourceChain::Outcome{{}, initial}
+          : chains_[index]->run(initial, now < budget.source_cutoff ? budget.source_cutoff : budget.deadline);
+  if (chain.steps.empty()) {  // not started: every source that would have run fails
+    chain.steps.resize(chained_.size());
+    for (std::size_t i = 0; i < chained_.size(); ++i) {
+      if (chained_[i]->applies(initial)) {
+        chain.steps[i] = SourceChain::Step{Status::failure("not run: the scrape's deadline had passed"), {}, 0};
+      }
+    }
   }
+  for (std::size_t i = 0; i < chained_.size(); ++i) {
+    if (chain.steps[i]) emit(target.name, *chained_[i], std::move(*chain.steps[i]), out);
+  }
+  // What cannot block runs here, on what the chain found.
+  GatewayContext& context = chain.context;
+  for (Source* source : inline_) {
+    if (!source->applies(context)) continue;
+    SourceChain::Step step;
+    const auto started = Clock::now();
+    try {
+      step.status = source->collect(context, step.out);
+    } catch (const std::exception& e) {
+      step.status = Status::failure(std::string("unexpected error: ") + e.what());
+    } catch (...) {
+      step.status = Status::failure("unexpected error: an exception that is not a std::exception");
+    }
+    step.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    emit(target.name, *source, std::move(step), out);
+  }
+}
+
+void GatewayCollector::emit(const std::string& gateway, const Source& source, SourceChain::Step step,
+                            MetricSet& out) const {
+  // A failing source's partial output is dropped (unless it keeps it); an unfinished one has none.
+  if (step.status || source.keeps_output_on_failure()) out.merge(std::move(step.out));
+  const MetricSet::Labels labels{{"gateway", gateway}, {"source", std::string(source.name())}};
+  out.add("openclaw_exporter_source_success", labels, step.status ? 1 : 0);
+  out.add("openclaw_exporter_source_duration_seconds", labels, step.seconds);
+  note_outcome(gateway, source.name(), step.status);
 }
 
 void GatewayCollector::note_outcome(const std::string& gateway, std::string_view source, const Status& status) const {

@@ -18,6 +18,7 @@ LogFollower::LogFollower(LogTail::Options options, LogTail::Callbacks callbacks,
                          Today today)
     : tail_(std::move(options), std::move(callbacks)), interval_(interval), today_(std::move(today)) {
   status_ = tail_.poll(today_());
+  file_present_ = tail_.following();
   thread_ = std::jthread([this](const std::stop_token& stop) { run(stop); });
 }
 
@@ -29,6 +30,11 @@ LogFollower::~LogFollower() {
 Status LogFollower::last_status() const {
   std::lock_guard lock(mutex_);
   return status_;
+}
+
+bool LogFollower::file_present() const {
+  std::lock_guard lock(mutex_);
+  return file_present_;
 }
 
 void LogFollower::run(const std::stop_token& stop) {
@@ -43,8 +49,10 @@ void LogFollower::run(const std::stop_token& stop) {
     } catch (const std::exception& e) {  // e.g. bad_alloc in a callback: a failed poll, never a dead process
       status = Status::failure(std::string("unexpected error: ") + e.what());
     }
+    const bool present = tail_.following();
     lock.lock();
     status_ = std::move(status);
+    file_present_ = present;
   }
 }
 

@@ -34,6 +34,8 @@ class LogFollower {
 
   // The last poll's outcome: a failure names the file or directory and the errno.
   Status last_status() const;
+  // Whether the last poll had a log file open (false: none written yet, e.g. the directory does not exist yet).
+  bool file_present() const;
 
  private:
   void run(const std::stop_token& stop);
@@ -44,6 +46,7 @@ class LogFollower {
   mutable std::mutex mutex_;
   std::condition_variable_any wake_;
   Status status_ = Ok{};
+  bool file_present_ = false;
   std::jthread thread_;  // last member: stops and joins before the state it uses goes away
 };
 

@@ -68,6 +68,7 @@ Status LogSource::collect(GatewayContext& context, MetricSet& out) {
     counts = gateway.counts;
   }
   const auto labels = context.labels();
+  out.add("openclaw_gateway_log_file_present", labels, gateway.follower->file_present() ? 1 : 0);
   out.add("openclaw_gateway_log_lines_total", labels, static_cast<double>(counts.lines));
   out.add("openclaw_gateway_log_unparsable_lines_total", labels, static_cast<double>(counts.unparsable));
   for (const auto& [key, count] : counts.events) {

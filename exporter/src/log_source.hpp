@@ -28,6 +28,7 @@ class LogSource final : public Source {
   std::string_view name() const override { return "log"; }
   bool applies(const GatewayContext& context) const override { return gateways_.contains(context.target.name); }
   Status collect(GatewayContext& context, MetricSet& out) override;
+  bool may_block() const override { return false; }  // reads what the background thread left
 
  private:
   // What the lines read so far said. Event keys are (event, level, reason), all from bounded sets.

@@ -40,8 +40,12 @@ Status LogTail::poll(std::string_view date) {
     const int error = errno;
     if (error != ENOENT) return failure("cannot open", path, error);
     struct stat dir {};
-    if (::stat(options_.dir.c_str(), &dir) != 0) return failure("cannot open log directory", options_.dir, errno);
-    if (!S_ISDIR(dir.st_mode)) return failure("cannot open log directory", options_.dir, ENOTDIR);
+    if (::stat(options_.dir.c_str(), &dir) != 0) {
+      // No directory yet: the gateway creates it when it first writes (a fresh install). Waiting, like a missing file.
+      if (errno != ENOENT) return failure("cannot open log directory", options_.dir, errno);
+    } else if (!S_ISDIR(dir.st_mode)) {
+      return failure("cannot open log directory", options_.dir, ENOTDIR);
+    }
     first_poll_ = false;
     // Rotated away and the new file not created yet: what is left of the old one still counts.
     return fd_.valid() ? read_to_end() : Status(Ok{});

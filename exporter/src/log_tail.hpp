@@ -27,7 +27,8 @@ std::string gateway_log_file_name(std::string_view profile, std::string_view dat
 // - Rotation (the gateway renames the file to .1 and starts a new one): noticed by the path naming another inode;
 //   the old file is read to its end through the open descriptor first, so no line is lost.
 // - Truncation (size below what was read): reading restarts at 0.
-// - A missing file in an existing directory: waiting, not an error (the gateway has not logged yet today).
+// - A missing file, or a missing directory: waiting, not an error (the gateway has not logged yet today, or ever:
+//   it creates the directory when it first writes). A directory or file that cannot be read (EACCES, ENOTDIR) is.
 //   A missing directory is a failure: nothing can be seen, which must not read as "no events".
 // - A partial last line is kept until its newline arrives; a line longer than max_line_bytes is dropped (counted).
 // Memory: one read buffer plus at most max_line_bytes of pending line.
@@ -49,6 +50,8 @@ class LogTail {
   // the next poll tries again from where it was.
   Status poll(std::string_view date);
 
+  // True while a file is open (followed); false while waiting for one to appear.
+  bool following() const { return fd_.valid(); }
   // The file being followed (empty before one was opened), for logs and tests.
   const std::string& current_path() const { return path_; }
 

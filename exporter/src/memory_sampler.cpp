@@ -61,7 +61,11 @@ Result<std::optional<std::uint64_t>> MemorySampler::cgroup_memory_bytes(int pid)
   if (file.error != 0) return R::failure("cannot read " + path + ": " + errno_text(file.error));
   const auto groups = parse_proc_cgroup(file.text);
   if (!groups.ok()) return R::failure(path + ": " + groups.error());
-  return cgroup_memory_working_set(*groups, cgroup_root_);
+  return cgroup_memory_bytes(*groups);
+}
+
+Result<std::optional<std::uint64_t>> MemorySampler::cgroup_memory_bytes(const ProcCgroups& groups) const {
+  return cgroup_memory_working_set(groups, cgroup_root_);
 }
 
 Result<std::optional<std::uint64_t>> MemorySampler::heap_limit_bytes(int pid,

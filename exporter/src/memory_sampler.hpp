@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "node_args.hpp"
+#include "proc_parsers.hpp"
 #include "result.hpp"
 
 namespace openclaw::exporter {
@@ -35,6 +36,8 @@ class MemorySampler {
 
   // The cgroup working set of `pid`'s own cgroup (see cgroup_memory_working_set); nullopt when it has none.
   Result<std::optional<std::uint64_t>> cgroup_memory_bytes(int pid) const;
+  // The same for a process whose /proc/PID/cgroup was read already (ProcessSample::cgroups): reads no /proc file.
+  Result<std::optional<std::uint64_t>> cgroup_memory_bytes(const ProcCgroups& groups) const;
 
   // --max-old-space-size of `pid` in bytes, from its command line and its NODE_OPTIONS (/proc/PID/environ); nullopt
   // when neither sets it or when it cannot be known. A flag on the command line decides alone (Node lets the

@@ -6,7 +6,9 @@ Status MemorySource::collect(GatewayContext& context, MetricSet& out) {
   const ProcessSample& process = *context.process;
   const auto tree = sampler_->tree_memory(process.pid, process.descendant_pids);
   if (!tree) return Status::failure(tree.error());
-  const auto cgroup = sampler_->cgroup_memory_bytes(process.pid);
+  // The process source read /proc/PID/cgroup a moment ago; without cgroups there is no cgroup to measure.
+  const auto cgroup = process.cgroups ? sampler_->cgroup_memory_bytes(*process.cgroups)
+                                      : Result<std::optional<std::uint64_t>>(std::optional<std::uint64_t>{});
   if (!cgroup) return Status::failure(cgroup.error());
   // For the unit's main process, the command line systemd started it with (Node overwrites its own with the title).
   const bool unit_main = context.unit && context.unit->main_pid == process.pid;

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "metric_descriptor.hpp"
+
 namespace openclaw::exporter {
 
 // The metrics one scrape produces, built fresh every time so that a series whose subject vanished (the old PID,
@@ -29,13 +31,9 @@ class MetricSet {
   std::map<std::string, prometheus::MetricFamily, std::less<>> families_;
 };
 
-struct MetricDescriptor {
-  std::string_view name;
-  prometheus::MetricType type;
-  std::string_view help;
-};
+using openclaw::MetricDescriptor;
 
-// All series the exporter may emit, in exposition order.
+// All series the exporter may emit, in exposition order (exporter/src/metrics_catalog.cpp).
 const std::vector<MetricDescriptor>& metrics_catalog();
 
 }  // namespace openclaw::exporter

@@ -14,6 +14,7 @@ class ProbeSource final : public Source {
   std::string_view name() const override { return "probe"; }
   bool applies(const GatewayContext& /*context*/) const override { return true; }
   Status collect(GatewayContext& context, MetricSet& out) override;
+  bool may_block() const override { return false; }  // reads what the background thread left
 
  private:
   std::shared_ptr<const Prober> prober_;

@@ -55,7 +55,7 @@ std::optional<ProcessIdentity> choose_gateway_process(const std::vector<Candidat
 }
 
 ProcessFinder::ProcessFinder(std::string proc_root)
-    : proc_root_(std::move(proc_root)), own_binary_(binary_of("/proc/self/exe")) {}
+    : proc_root_(std::move(proc_root)), boot_time_(proc_root_), own_binary_(binary_of("/proc/self/exe")) {}
 
 Result<std::optional<ProcessIdentity>> ProcessFinder::alive(int pid) const {
   using R = Result<std::optional<ProcessIdentity>>;
@@ -83,10 +83,8 @@ Result<std::optional<ProcessIdentity>> ProcessFinder::from_pid_file(const std::s
   // The writer of the file existed before the file was (last) written. A process started later holds a reused PID.
   struct stat info {};
   if (::stat(path.c_str(), &info) != 0) return R::failure("cannot stat " + path + ": " + errno_text(errno));
-  const auto boot = read_file(proc_root_ + "/stat");
-  if (boot.error != 0) return R::failure("cannot read " + proc_root_ + "/stat: " + errno_text(boot.error));
-  const auto boot_time = parse_boot_time(boot.text);
-  if (!boot_time.ok()) return R::failure(proc_root_ + "/stat: " + boot_time.error());
+  const auto boot_time = boot_time_.get();
+  if (!boot_time.ok()) return R::failure(boot_time.error());
   const double written = static_cast<double>(info.st_mtim.tv_sec) + static_cast<double>(info.st_mtim.tv_nsec) / 1e9;
   // One second of slack: starttime has clock-tick resolution and btime whole seconds.
   if (start_seconds(*boot_time, (*process)->start_ticks) > written + 1.0) return std::optional<ProcessIdentity>();

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "process_sampler.hpp"
 #include "result.hpp"
 
 namespace openclaw::exporter {
@@ -57,6 +58,7 @@ class ProcessFinder {
   bool is_exporter(int pid, const std::string& cmdline) const;
 
   std::string proc_root_;
+  BootTime boot_time_;
   std::optional<std::pair<dev_t, ino_t>> own_binary_;  // device and inode of /proc/self/exe
 };
 

@@ -115,32 +115,36 @@ std::uint64_t cpu_ticks(const ProcStat& stat) {
   return stat.utime_ticks + stat.stime_ticks + stat.cutime_ticks + stat.cstime_ticks;
 }
 
-Result<std::optional<std::uint64_t>> memory_limit_of(const std::string& proc_root, const std::string& cgroup_root,
-                                                     int pid) {
-  using R = Result<std::optional<std::uint64_t>>;
+// nullopt: a kernel without cgroups, which has no /proc/PID/cgroup.
+Result<std::optional<ProcCgroups>> cgroups_of(const std::string& proc_root, int pid) {
+  using R = Result<std::optional<ProcCgroups>>;
   const std::string path = pid_dir(proc_root, pid) + "/cgroup";
   const auto file = read_file(path);
-  // A kernel without cgroups has no /proc/PID/cgroup: no limit can apply.
-  if (file.error == ENOENT && ::access(pid_dir(proc_root, pid).c_str(), F_OK) == 0) {
-    return std::optional<std::uint64_t>{};
-  }
+  if (file.error == ENOENT && ::access(pid_dir(proc_root, pid).c_str(), F_OK) == 0) return std::optional<ProcCgroups>{};
   if (file.error != 0) return R::failure(unreadable(path, file.error, pid));
-  const auto groups = parse_proc_cgroup(file.text);
+  auto groups = parse_proc_cgroup(file.text);
   if (!groups.ok()) return R::failure(path + ": " + groups.error());
-  return cgroup_memory_limit(*groups, cgroup_root);
+  return std::optional<ProcCgroups>(std::move(groups).value());
 }
 
 }  // namespace
 
+Result<std::uint64_t> BootTime::get() const {
+  if (const std::uint64_t known = seconds_.load(std::memory_order_relaxed); known != 0) return known;
+  const auto boot_time = read_parsed(proc_root_ + "/stat", parse_boot_time);
+  if (boot_time.ok()) seconds_.store(*boot_time, std::memory_order_relaxed);
+  return boot_time;
+}
+
 ProcessSampler::ProcessSampler(std::string proc_root, std::string cgroup_root)
-    : proc_root_(std::move(proc_root)), cgroup_root_(std::move(cgroup_root)) {}
+    : proc_root_(std::move(proc_root)), cgroup_root_(std::move(cgroup_root)), boot_time_(proc_root_) {}
 
 Result<ProcessSample> ProcessSampler::sample(int pid) const {
   using R = Result<ProcessSample>;
   const std::string dir = pid_dir(proc_root_, pid);
   const auto main = read_parsed(dir + "/stat", parse_proc_stat, pid);
   if (!main.ok()) return R::failure(main.error());
-  const auto boot_time = read_parsed(proc_root_ + "/stat", parse_boot_time);
+  const auto boot_time = boot_time_.get();
   if (!boot_time.ok()) return R::failure(boot_time.error());
   const auto max_fds = read_parsed(dir + "/limits", parse_max_open_files, pid);
   if (!max_fds.ok()) return R::failure(max_fds.error());
@@ -148,8 +152,14 @@ Result<ProcessSample> ProcessSampler::sample(int pid) const {
   if (fds.error != 0) return R::failure(unreadable(dir + "/fd", fds.error, pid));
   const auto tree = descendants_of(proc_root_, pid);
   if (!tree.ok()) return R::failure(tree.error());
-  const auto memory_limit = memory_limit_of(proc_root_, cgroup_root_, pid);
-  if (!memory_limit.ok()) return R::failure(memory_limit.error());
+  auto cgroups = cgroups_of(proc_root_, pid);
+  if (!cgroups.ok()) return R::failure(cgroups.error());
+  std::optional<std::uint64_t> memory_limit;  // no cgroups: no limit can apply
+  if (*cgroups) {
+    const auto limit = cgroup_memory_limit(**cgroups, cgroup_root_);
+    if (!limit.ok()) return R::failure(limit.error());
+    memory_limit = *limit;
+  }
 
   // RSS from stat's rss field rather than status's VmRSS: both print the same counter (get_mm_rss), and stat is
   // read anyway for ppid and CPU, so each descendant costs one file read instead of two.
@@ -171,7 +181,8 @@ Result<ProcessSample> ProcessSampler::sample(int pid) const {
   sample.max_fds = *max_fds;
   sample.threads = main->num_threads;
   sample.descendants = tree->size();
-  sample.cgroup_memory_limit_bytes = *memory_limit;
+  sample.cgroup_memory_limit_bytes = memory_limit;
+  sample.cgroups = std::move(cgroups).value();
   return sample;
 }
 

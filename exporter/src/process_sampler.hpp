@@ -1,10 +1,12 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "proc_parsers.hpp"
 #include "result.hpp"
 
 namespace openclaw::exporter {
@@ -25,11 +27,25 @@ struct ProcessSample {
   std::optional<std::uint64_t> cgroup_memory_limit_bytes;  // tightest limit on the main process's memory cgroup
                                                            // (v2 memory.max or v1 memory.limit_in_bytes, walking
                                                            // up to the root); nullopt = no limit set
+  std::optional<ProcCgroups> cgroups;  // the main process's /proc/PID/cgroup, read once per scrape for the memory
+                                       // source too; nullopt on a kernel without cgroups
 };
 
 struct HostMemory {
   std::uint64_t total_bytes = 0;
   std::uint64_t available_bytes = 0;
+};
+
+// Boot time (btime of /proc/stat, unix seconds), read once: it is a constant of the running kernel, and every
+// process start time is reckoned from it. Thread-safe; a failed read is retried next time.
+class BootTime {
+ public:
+  explicit BootTime(std::string proc_root) : proc_root_(std::move(proc_root)) {}
+  Result<std::uint64_t> get() const;
+
+ private:
+  std::string proc_root_;
+  mutable std::atomic<std::uint64_t> seconds_{0};  // 0 = not read yet
 };
 
 // Reads a process tree and the host from a procfs root (default /proc) and a cgroup root (default /sys/fs/cgroup),
@@ -45,6 +61,7 @@ class ProcessSampler {
  private:
   std::string proc_root_;
   std::string cgroup_root_;
+  BootTime boot_time_;
 };
 
 }  // namespace openclaw::exporter

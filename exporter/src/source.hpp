@@ -34,6 +34,9 @@ class Source {
   virtual Status collect(GatewayContext& context, MetricSet& out) = 0;
   // Normally a failing source's partial output is dropped; discovery keeps its `up 0`.
   virtual bool keeps_output_on_failure() const { return false; }
+  // False for a source that only reads what the exporter already holds (the last probe, the log's counters): it runs
+  // on the scrape's own thread, after the chain of sources that may block (source_chain.hpp).
+  virtual bool may_block() const { return true; }
 };
 
 }  // namespace openclaw::exporter

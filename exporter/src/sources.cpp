@@ -8,6 +8,9 @@
 #include "socket_source.hpp"
 #include "systemd_source.hpp"
 
+#include <set>
+#include <string>
+
 namespace openclaw::exporter {
 
 std::vector<std::unique_ptr<Source>> make_sources(const ExporterConfig& config,
@@ -15,7 +18,12 @@ std::vector<std::unique_ptr<Source>> make_sources(const ExporterConfig& config,
                                                   std::shared_ptr<SystemdUserManager> systemd,
                                                   std::shared_ptr<const Prober> prober) {
   std::vector<std::unique_ptr<Source>> sources;
-  sources.push_back(std::make_unique<SystemdSource>(std::move(systemd)));  // before discovery: MainPID
+  std::set<std::string> units;
+  for (const auto& gateway : config.gateways) {
+    if (!gateway.unit.empty()) units.insert(gateway.unit);
+  }
+  auto exits = std::make_shared<UnitExitWatcher>(config.systemd_address, std::move(units));
+  sources.push_back(std::make_unique<SystemdSource>(std::move(systemd), std::move(exits)));  // before discovery
   sources.push_back(std::make_unique<DiscoverySource>(std::make_shared<const ProcessFinder>(config.procfs)));
   sources.push_back(std::make_unique<ProcessSource>(sampler));
   sources.push_back(std::make_unique<MemorySource>(std::make_shared<const MemorySampler>(config.procfs, config.cgroupfs)));

@@ -53,6 +53,16 @@ Status SystemdSource::collect(GatewayContext& context, MetricSet& out) {
   const bool deliberate = unit.active_state == "inactive" && unit.result == "success";
   out.add("openclaw_gateway_unit_stopped_deliberately", labels, deliberate ? 1 : 0);
   out.add("openclaw_gateway_unit_restarts_total", labels, unit.n_restarts);
+  if (exits_) {
+    exits_->note(context.target.unit, unit);  // the exit this scrape sees, if the watcher missed it
+    for (const auto& [key, count] : exits_->exits(context.target.unit)) {
+      auto exit_labels = labels;
+      exit_labels["result"] = std::string(bounded(std::get<0>(key), kResults));
+      exit_labels["code"] = std::get<1>(key);
+      exit_labels["status"] = std::get<2>(key);
+      out.add("openclaw_gateway_unit_exits_total", exit_labels, static_cast<double>(count));
+    }
+  }
   context.unit = std::move(state).value();
   return Ok{};
 }

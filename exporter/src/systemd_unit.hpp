@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -25,10 +26,13 @@ struct UnitState {
   int exec_main_status = 0;                  // its exit status, or the signal number when killed/dumped
   std::optional<std::uint64_t> memory_max;   // MemoryMax=, nullopt when infinity
   std::vector<std::string> exec_start_argv;  // the first ExecStart= command line (the gateway's `node --max-old-…`)
+  std::string invocation_id;                 // InvocationID in hex: new for every start of the unit
+  std::uint32_t exec_main_pid = 0;           // the last main process (also after it exited)
+  std::uint64_t exec_main_exit_usec = 0;     // CLOCK_MONOTONIC µs of its exit; 0 while it runs or before one
 };
 
 // Reads unit properties from a systemd user manager over sd-bus, with one long-lived connection and no process
-// spawned per scrape. The address is the manager's private socket ($XDG_RUNTIME_DIR/systemd/private) when it
+// spawned per scrape: one GetAll per interface (Unit, Service), ExecStart= parsed once per InvocationID. The address is the manager's private socket ($XDG_RUNTIME_DIR/systemd/private) when it
 // exists, else the user bus; a broken connection is dropped and re-opened on the next call.
 class SystemdUserManager {
  public:
@@ -48,8 +52,13 @@ class SystemdUserManager {
 
   std::string address_;
   std::chrono::milliseconds call_timeout_;
-  std::mutex mutex_;  // sd_bus connections are not thread-safe
+  struct ExecStartCache {
+    std::string invocation_id;
+    std::vector<std::string> argv;
+  };
+  std::mutex mutex_;  // sd_bus connections are not thread-safe; guards the cache too
   SdBusPtr bus_;
+  std::map<std::string, ExecStartCache> exec_start_;  // by unit name
 };
 
 }  // namespace openclaw::exporter

@@ -1,6 +1,7 @@
 #include "hook_metrics.hpp"
 
 #include "build_info.hpp"
+#include "hook_metrics_catalog.hpp"
 
 namespace openclaw::hook {
 
@@ -8,77 +9,73 @@ using prometheus::BuildCounter;
 using prometheus::BuildGauge;
 using prometheus::BuildHistogram;
 
+namespace {
+// Name and HELP from the catalog (hook_metrics_catalog.cpp): a family without an entry throws at start-up.
+std::string name_of(std::string_view name) { return std::string(hook_metric(name).name); }
+std::string help_of(std::string_view name) { return std::string(hook_metric(name).help); }
+}  // namespace
+
 HookMetrics::HookMetrics(const std::vector<std::string>& gateways)
     : registry_(std::make_shared<prometheus::Registry>()),
       webhooks_(BuildCounter()
-                    .Name("openclaw_restart_hook_webhooks_total")
-                    .Help("Webhook requests on /alerts by HTTP status code.")
+                    .Name(name_of("openclaw_restart_hook_webhooks_total"))
+                    .Help(help_of("openclaw_restart_hook_webhooks_total"))
                     .Register(*registry_)),
       decisions_(BuildCounter()
-                     .Name("openclaw_restart_hook_decisions_total")
-                     .Help("Policy decisions by gateway, decision (restart, defer, none) and reason.")
+                     .Name(name_of("openclaw_restart_hook_decisions_total"))
+                     .Help(help_of("openclaw_restart_hook_decisions_total"))
                      .Register(*registry_)),
       restarts_(BuildCounter()
-                    .Name("openclaw_restart_hook_restarts_total")
-                    .Help("Restart attempts by gateway, urgency and result (success: healthy in time).")
+                    .Name(name_of("openclaw_restart_hook_restarts_total"))
+                    .Help(help_of("openclaw_restart_hook_restarts_total"))
                     .Register(*registry_)),
       duration_(BuildHistogram()
-                    .Name("openclaw_restart_hook_restart_duration_seconds")
-                    .Help("Time of a restart attempt: the action plus verification.")
+                    .Name(name_of("openclaw_restart_hook_restart_duration_seconds"))
+                    .Help(help_of("openclaw_restart_hook_restart_duration_seconds"))
                     .Register(*registry_)),
       last_restart_(BuildGauge()
-                        .Name("openclaw_restart_hook_last_restart_timestamp_seconds")
-                        .Help("Unix time of the last restart attempt of the gateway (0: none since the hook started).")
+                        .Name(name_of("openclaw_restart_hook_last_restart_timestamp_seconds"))
+                        .Help(help_of("openclaw_restart_hook_last_restart_timestamp_seconds"))
                         .Register(*registry_)),
       last_success_(BuildGauge()
-                        .Name("openclaw_restart_hook_last_successful_restart_timestamp_seconds")
-                        .Help("Unix time at which the gateway's last successful restart attempt ended (healthy in "
-                              "time); 0: none recorded. Kept across restarts of the hook.")
+                        .Name(name_of("openclaw_restart_hook_last_successful_restart_timestamp_seconds"))
+                        .Help(help_of("openclaw_restart_hook_last_successful_restart_timestamp_seconds"))
                         .Register(*registry_)),
       last_failure_(BuildGauge()
-                        .Name("openclaw_restart_hook_last_failed_restart_timestamp_seconds")
-                        .Help("Unix time at which the gateway's last failed restart attempt ended (not healthy within "
-                              "verify_timeout, or the action failed); 0: none recorded. Kept across restarts of the "
-                              "hook: newer than the last success means the last restart failed.")
+                        .Name(name_of("openclaw_restart_hook_last_failed_restart_timestamp_seconds"))
+                        .Help(help_of("openclaw_restart_hook_last_failed_restart_timestamp_seconds"))
                         .Register(*registry_)),
       last_declined_(BuildGauge()
-                         .Name("openclaw_restart_hook_last_declined_timestamp_seconds")
-                         .Help("Unix time of the last alert the hook declined for this reason (no_matching_gateway, "
-                               "no_matching_rule, operator_stopped, config_invalid, circuit_open): remediation is off "
-                               "until a person acts; 0: none since the hook started.")
+                         .Name(name_of("openclaw_restart_hook_last_declined_timestamp_seconds"))
+                         .Help(help_of("openclaw_restart_hook_last_declined_timestamp_seconds"))
                          .Register(*registry_)),
       last_downtime_(BuildGauge()
-                         .Name("openclaw_restart_hook_last_restart_downtime_seconds")
-                         .Help("Downtime of the gateway's last successful restart through the user manager: from the "
-                               "restart request until health answered again (drain + start + ready). Absent until "
-                               "one since the hook started.")
+                         .Name(name_of("openclaw_restart_hook_last_restart_downtime_seconds"))
+                         .Help(help_of("openclaw_restart_hook_last_restart_downtime_seconds"))
                          .Register(*registry_)),
       state_set_aside_(BuildGauge()
-                           .Name("openclaw_restart_hook_state_set_aside_timestamp_seconds")
-                           .Help("Unix time at which a corrupt state.json was moved aside (state.json.corrupt-<ms>) "
-                                 "and the state rebuilt from the audit log; 0: not since the hook started.")
+                           .Name(name_of("openclaw_restart_hook_state_set_aside_timestamp_seconds"))
+                           .Help(help_of("openclaw_restart_hook_state_set_aside_timestamp_seconds"))
                            .Register(*registry_)),
       circuit_open_(BuildGauge()
-                        .Name("openclaw_restart_hook_circuit_open")
-                        .Help("1 while the gateway's restart circuit is open (no automatic restarts): page a human.")
+                        .Name(name_of("openclaw_restart_hook_circuit_open"))
+                        .Help(help_of("openclaw_restart_hook_circuit_open"))
                         .Register(*registry_)),
       pending_(BuildGauge()
-                   .Name("openclaw_restart_hook_pending_restart")
-                   .Help("Unix time at which the gateway's pending scheduled restart may run at the earliest (waiting "
-                         "for a window, its notice lead or idle); absent when none is pending.")
+                   .Name(name_of("openclaw_restart_hook_pending_restart"))
+                   .Help(help_of("openclaw_restart_hook_pending_restart"))
                    .Register(*registry_)),
       notice_lead_(BuildGauge()
-                       .Name("openclaw_restart_hook_notice_lead_seconds")
-                       .Help("policy.notice_lead: how long before it runs a scheduled restart is announced.")
+                       .Name(name_of("openclaw_restart_hook_notice_lead_seconds"))
+                       .Help(help_of("openclaw_restart_hook_notice_lead_seconds"))
                        .Register(*registry_)),
       busy_checks_(BuildCounter()
-                       .Name("openclaw_restart_hook_busy_checks_total")
-                       .Help("Busy checks before a scheduled restart by gateway and result (idle, busy, failed: "
-                             "could not tell, counted as busy).")
+                       .Name(name_of("openclaw_restart_hook_busy_checks_total"))
+                       .Help(help_of("openclaw_restart_hook_busy_checks_total"))
                        .Register(*registry_)) {
   BuildGauge()
-      .Name("openclaw_restart_hook_build_info")
-      .Help("Build information of openclaw-restart-hook; the value is always 1.")
+      .Name(name_of("openclaw_restart_hook_build_info"))
+      .Help(help_of("openclaw_restart_hook_build_info"))
       .Register(*registry_)
       .Add({{"version", kVersion}, {"revision", kRevision}})
       .Set(1);

@@ -12,6 +12,7 @@
 #include "paths.hpp"
 #include "process.hpp"
 #include "process_source.hpp"
+#include "unit_exit_watcher.hpp"
 
 using namespace openclaw;
 using namespace openclaw::exporter;
@@ -253,4 +254,27 @@ TEST(MetricSet, RefusesNamesOutsideTheCatalog) {
   ASSERT_EQ(families.size(), 2U);
   EXPECT_EQ(families[0].name, "openclaw_gateway_up");  // catalog order, not insertion order
   EXPECT_FALSE(families[0].help.empty());
+}
+
+TEST(UnitExitWatcher, CountsEachExitOnceByItsPidAndExitTime) {
+  UnitExitWatcher exits("", {});  // no units: no thread, only what scrapes note
+  UnitState running;
+  running.result = "success";
+  running.exec_main_pid = 100;
+  exits.note("u", running);  // running: no exit
+  EXPECT_TRUE(exits.exits("u").empty());
+  UnitState crashed = running;
+  crashed.result = "signal";
+  crashed.exec_main_code = 2;
+  crashed.exec_main_status = 9;
+  crashed.exec_main_exit_usec = 5'000'000;
+  exits.note("u", crashed);
+  exits.note("u", crashed);  // the signal and a scrape saw the same exit
+  const UnitExitKey key{"signal", "killed", "9"};
+  EXPECT_EQ(exits.exits("u").at(key), 1U);
+  crashed.exec_main_pid = 101;  // the next process crashed the same way
+  crashed.exec_main_exit_usec = 9'000'000;
+  exits.note("u", crashed);
+  EXPECT_EQ(exits.exits("u").at(key), 2U);
+  EXPECT_TRUE(exits.exits("other").empty());
 }

@@ -88,6 +88,22 @@ TEST_F(ExporterSystemd, CountsSystemdsOwnRestartsAfterACrash) {
   EXPECT_EQ(manager_.n_restarts(kUnit), 1U);
 }
 
+// systemd forgets the exit's Result and status once the next process runs: a crash and its restart between two
+// scrapes must still be counted (the exporter hears the manager's PropertiesChanged signal).
+TEST_F(ExporterSystemd, CountsACrashThatNoScrapeSaw) {
+  const std::string killed = "openclaw_gateway_unit_exits_total{code=\"killed\",gateway=\"default\",result=\"signal\","
+                             "status=\"9\",unit=\"openclaw-gateway.service\"}";
+  EXPECT_EQ(scrape(metrics_url()).get(killed), std::nullopt);
+  const int old_pid = manager_.main_pid(kUnit);
+  ASSERT_EQ(kill(old_pid, SIGKILL), 0);
+  ASSERT_GT(manager_.wait_for_new_main_pid(kUnit, old_pid, 20s), 0);  // restarted: the crash's Result is gone
+  ASSERT_EQ(manager_.n_restarts(kUnit), 1U);
+  const Scrape s = scrape(metrics_url());
+  EXPECT_EQ(s.get("openclaw_gateway_unit_result{gateway=\"default\",result=\"success\",unit=\"openclaw-gateway.service\"}"),
+            1);
+  EXPECT_EQ(s.get(killed), 1) << s.text;
+}
+
 TEST_F(ExporterSystemd, AStoppedUnitIsDownWithoutProcessSeries) {
   ASSERT_EQ(manager_.stop(kUnit).exit_code, 0);
   ASSERT_TRUE(wait_until([&] { return metric("openclaw_gateway_up", kGateway) == 0; }, 10s));

@@ -3,6 +3,7 @@
 #include <prometheus/metric_family.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -111,6 +112,22 @@ TEST(LogSource, AnUnreadableLogIsASourceFailureNotACrash) {
   EXPECT_EQ(value_of(families, "openclaw_exporter_source_success", {{"source", "log"}}), 0);
   EXPECT_EQ(value_of(families, "openclaw_gateway_log_events_total"), std::nullopt);
   EXPECT_EQ(value_of(families, "openclaw_gateway_log_lines_total"), std::nullopt);
+}
+
+TEST(LogSource, NoLogDirectoryYetIsASuccessWithNothingRead) {
+  TempDir dir("openclaw-logsource-");
+  const auto collector = log_collector(target_logging_to(dir.file("openclaw")));  // not created yet
+  auto families = collector->Collect();
+  EXPECT_EQ(value_of(families, "openclaw_exporter_source_success", {{"source", "log"}}), 1);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_file_present"), 0);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_lines_total"), 0);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_events_total", kHeapCritical), 0);
+
+  std::filesystem::create_directory(dir.file("openclaw"));
+  append_file(dir.file("openclaw") + "/openclaw-2026-12-01.log", real_line("memory pressure: ") + "\n");
+  families = scrape_until(*collector, "openclaw_gateway_log_events_total", kHeapCritical, 1);
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_events_total", kHeapCritical), 1);  // read from its start
+  EXPECT_EQ(value_of(families, "openclaw_gateway_log_file_present"), 1);
 }
 
 TEST(LogSource, AnEmptyLogDirTurnsTheSourceOff) {

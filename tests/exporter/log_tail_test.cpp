@@ -168,11 +168,21 @@ TEST(LogTail, DropsAndCountsALineLongerThanTheBound) {
   EXPECT_EQ(t.poll(kDay1), Lines{std::string(64, 'z')});
 }
 
-TEST(LogTail, AMissingDirectoryIsAFailureNamingIt) {
-  LogTail tail({"/nonexistent/openclaw-logs", "", 1024}, {[](std::string_view) {}, [] {}});
+// A fresh install: the gateway creates /tmp/openclaw when it first writes. Until then the exporter waits, like for
+// a missing file, and reads the file from its start once it appears.
+TEST(LogTail, AMissingDirectoryIsWaitedForNotAFailure) {
+  TempDir parent("openclaw-logtail-");
+  const std::string dir = parent.file("openclaw");
+  std::vector<std::string> lines;
+  LogTail tail({dir, "", 1024}, {[&](std::string_view line) { lines.emplace_back(line); }, [] {}});
   const auto status = tail.poll(kDay1);
-  ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.error(), "cannot open log directory /nonexistent/openclaw-logs: ENOENT (No such file or directory)");
+  EXPECT_TRUE(status.ok()) << status.error();
+  EXPECT_FALSE(tail.following());
+  ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
+  append_file(dir + "/openclaw-" + std::string(kDay1) + ".log", "first\n");
+  EXPECT_TRUE(tail.poll(kDay1).ok());
+  EXPECT_TRUE(tail.following());
+  EXPECT_EQ(lines, std::vector<std::string>{"first"});
 }
 
 TEST(LogTail, AFileAsTheDirectoryIsAFailure) {

@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "child_helpers.hpp"
+#include "families.hpp"
 #include "fixture_files.hpp"
+#include "memory_source.hpp"
 #include "paths.hpp"
 #include "proc_parsers.hpp"
 #include "process.hpp"
@@ -121,6 +123,25 @@ TEST_F(FakeProcMemoryTest, CgroupV2WorkingSet) {
   const auto bytes = sampler("v2").cgroup_memory_bytes(4242);
   ASSERT_TRUE(bytes.ok()) << bytes.error();
   EXPECT_EQ(*bytes, 460000000U);
+}
+
+// The memory source measures the cgroup the process source found a moment before, without reading
+// /proc/PID/cgroup a second time in the same scrape.
+TEST_F(FakeProcMemoryTest, TheMemorySourceUsesTheCgroupsOfTheProcessSample) {
+  fs::create_directories(root() / "4242/fd");
+  write_text(root() / "4242/environ", std::string("HOME=/home/gw\0", 14));
+  const GatewayTarget target{"gw", "", "/nonexistent/pid", "", "http://127.0.0.1:1"};
+  GatewayContext context{target, {}, {}, 4242, {}};
+  auto sample = ProcessSampler(root().string(), kFixtures + "/fakecgroup/v2").sample(4242);
+  ASSERT_TRUE(sample.ok()) << sample.error();
+  context.process = std::move(sample).value();
+  fs::remove(root() / "4242/cgroup");  // read again, it would fail the source
+  MemorySource source(std::make_shared<const MemorySampler>(root().string(), kFixtures + "/fakecgroup/v2"));
+  MetricSet out;
+  const Status status = source.collect(context, out);
+  ASSERT_TRUE(status.ok()) << status.error();
+  const auto families = out.take();
+  EXPECT_EQ(openclaw::testing::families::value_of(families, "openclaw_gateway_cgroup_memory_bytes"), 460000000);
 }
 
 TEST_F(FakeProcMemoryTest, CgroupV1WorkingSetOnAHybrid) {

@@ -74,6 +74,24 @@ TEST_F(FakeProcTest, SumsTheSameTreeByPpidWhenChildrenFilesAreMissing) {
   expect_gateway_tree(sampler().sample(4242));
 }
 
+// Boot time is a constant of the running kernel: read once, not in every scrape.
+TEST_F(FakeProcTest, ReadsTheBootTimeOnce) {
+  const auto sampler_once = sampler();
+  ASSERT_TRUE(sampler_once.sample(4242).ok());
+  fs::remove(root() / "stat");  // a sampler that read it again would now fail
+  const auto again = sampler_once.sample(4242);
+  ASSERT_TRUE(again.ok()) << again.error();
+  EXPECT_DOUBLE_EQ(again->start_time_seconds, 1795516276 + 360000 / kTicks);
+}
+
+// /proc/PID/cgroup is read once per scrape: the sample keeps it for the memory source.
+TEST_F(FakeProcTest, KeepsTheCgroupsOfTheMainProcess) {
+  const auto sample = sampler().sample(4242);
+  ASSERT_TRUE(sample.ok()) << sample.error();
+  ASSERT_TRUE(sample->cgroups.has_value());
+  EXPECT_EQ(sample->cgroups->v2_path, "/system.slice/openclaw-gateway.service");
+}
+
 TEST_F(FakeProcTest, MissingProcessIsGone) {
   const auto sample = sampler().sample(9999);
   ASSERT_FALSE(sample.ok());

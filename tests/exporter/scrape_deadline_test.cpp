@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <prometheus/metric_family.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -77,13 +78,16 @@ class BlockingSource final : public Source {
   std::shared_ptr<Gate> gate_;
 };
 
-// A healthy source; `delay` makes it slow but finite.
+// A healthy source; `delay` makes it slow but finite. kChained: one that may block, run in the gateway's chain
+// (like systemd, discovery, process, memory, sockets); kInline: one that cannot (like probe and log).
+enum class Runs { kChained, kInline };
 class QuickSource final : public Source {
  public:
-  QuickSource(std::string name, const char* metric, std::chrono::milliseconds delay = 0ms)
-      : name_(std::move(name)), metric_(metric), delay_(delay) {}
+  QuickSource(std::string name, const char* metric, Runs runs = Runs::kChained, std::chrono::milliseconds delay = 0ms)
+      : name_(std::move(name)), metric_(metric), runs_(runs), delay_(delay) {}
   std::string_view name() const override { return name_; }
   bool applies(const GatewayContext& /*context*/) const override { return true; }
+  bool may_block() const override { return runs_ == Runs::kChained; }
   Status collect(GatewayContext& context, MetricSet& out) override {
     if (delay_ > 0ms) std::this_thread::sleep_for(delay_);
     out.add(metric_, context.labels(), 1);
@@ -93,21 +97,23 @@ class QuickSource final : public Source {
  private:
   std::string name_;
   const char* metric_;
+  Runs runs_;
   std::chrono::milliseconds delay_;
 };
 
 GatewayTarget target() { return {"a", "", "/nonexistent/pid", "", "http://127.0.0.1:1"}; }
 
-// before → blocking → after, the gate shut.
+// The chain before → blocking (→ later, when asked), then `after` that cannot block; the gate shut.
 struct WedgedCollector {
   std::shared_ptr<Gate> gate = std::make_shared<Gate>();
   std::unique_ptr<GatewayCollector> collector;
 
-  WedgedCollector() {
+  explicit WedgedCollector(bool chained_after_blocking = false) {
     std::vector<std::unique_ptr<Source>> sources;
     sources.push_back(std::make_unique<QuickSource>("before", "openclaw_gateway_open_fds"));
     sources.push_back(std::make_unique<BlockingSource>(gate));
-    sources.push_back(std::make_unique<QuickSource>("after", "openclaw_gateway_max_fds"));
+    if (chained_after_blocking) sources.push_back(std::make_unique<QuickSource>("later", "openclaw_gateway_pid"));
+    sources.push_back(std::make_unique<QuickSource>("after", "openclaw_gateway_max_fds", Runs::kInline));
     collector = std::make_unique<GatewayCollector>(std::vector<GatewayTarget>{target()},
                                                    std::make_shared<const ProcessSampler>(), std::move(sources));
   }
@@ -129,6 +135,18 @@ TimedScrape scrape(const GatewayCollector& collector, std::chrono::milliseconds 
   const auto started = Clock::now();
   auto families = collector.collect(started + timeout);
   return {std::move(families), Clock::now() - started};
+}
+
+// Polls until one scrape reports every source in `sources` successful (the released source's thread returns on its
+// own time), for 10 s at most.
+bool recovers(const GatewayCollector& collector, std::initializer_list<std::string_view> sources) {
+  for (const auto give_up = Clock::now() + 10s; Clock::now() < give_up; std::this_thread::sleep_for(10ms)) {
+    const auto families = scrape(collector, 5s).families;
+    if (std::all_of(sources.begin(), sources.end(), [&](auto s) { return source_success(families, s) == 1; })) {
+      return true;
+    }
+  }
+  return false;
 }
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
@@ -172,11 +190,7 @@ TEST(ScrapeDeadline, AStuckSourceFailsThatScrapeOnlyAndTheScrapeAnswersInTime) {
 
   // Unstuck, it reports again.
   wedged.gate->open();
-  bool recovered = false;
-  for (int i = 0; i < 50 && !recovered; ++i) {
-    recovered = source_success(scrape(*wedged.collector, 5s).families, "blocking") == 1;
-  }
-  EXPECT_TRUE(recovered);
+  EXPECT_TRUE(recovers(*wedged.collector, {"blocking"}));
 }
 
 TEST(ScrapeDeadline, ConcurrentScrapesBothAnswerBesideAStuckSource) {
@@ -195,10 +209,34 @@ TEST(ScrapeDeadline, ConcurrentScrapesBothAnswerBesideAStuckSource) {
   EXPECT_EQ(wedged.gate->entered.load(), 1);
 }
 
+// The price of one thread per gateway for the chain (source_chain.hpp): the sources after a stuck one in the chain
+// are not run in that scrape; while it stays stuck, later scrapes fail the chain at once instead of queueing.
+TEST(ScrapeDeadline, AStuckSourceInTheChainFailsTheOnesAfterItAndTheNextScrapeDoesNotQueue) {
+  WedgedCollector wedged(/*chained_after_blocking=*/true);
+  const auto first = scrape(*wedged.collector, 600ms);
+  EXPECT_LT(first.took, 600ms + kMargin) << ms(first.took) << " ms";
+  EXPECT_EQ(source_success(first.families, "before"), 1);
+  EXPECT_EQ(source_success(first.families, "blocking"), 0);
+  EXPECT_EQ(source_success(first.families, "later"), 0);  // not run: the chain's thread is stuck before it
+  EXPECT_FALSE(has_series(first.families, "openclaw_gateway_pid"));
+  EXPECT_EQ(source_success(first.families, "after"), 1);  // cannot block: runs on the scrape's thread
+
+  const auto second = scrape(*wedged.collector, 20s);
+  EXPECT_LT(second.took, 5s) << ms(second.took) << " ms: queued behind the stuck chain";
+  for (const std::string_view chained : {"before", "blocking", "later"}) {
+    EXPECT_EQ(source_success(second.families, chained), 0) << chained;
+  }
+  EXPECT_EQ(source_success(second.families, "after"), 1);
+  EXPECT_EQ(wedged.gate->entered.load(), 1) << "a second run of the chain was started beside the stuck one";
+
+  wedged.gate->open();
+  EXPECT_TRUE(recovers(*wedged.collector, {"blocking", "later"}));
+}
+
 TEST(ScrapeDeadline, ConcurrentScrapesOfHealthySourcesBothSucceed) {
   // A slow but healthy source: the second scrape waits for the first one's collection, it does not fail.
   std::vector<std::unique_ptr<Source>> sources;
-  sources.push_back(std::make_unique<QuickSource>("slow", "openclaw_gateway_open_fds", 150ms));
+  sources.push_back(std::make_unique<QuickSource>("slow", "openclaw_gateway_open_fds", Runs::kChained, 150ms));
   const GatewayCollector collector({target()}, std::make_shared<const ProcessSampler>(), std::move(sources));
   auto one = std::async(std::launch::async, [&] { return scrape(collector, 5s); });
   auto two = std::async(std::launch::async, [&] { return scrape(collector, 5s); });
