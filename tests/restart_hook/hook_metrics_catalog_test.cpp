@@ -15,6 +15,7 @@ TEST(HookMetricsCatalog, EveryEntryIsRegisteredWithItsHelpAndType) {
   HookMetrics metrics({"default"});
   metrics.pending_restart("default", 1.0);  // absent while none is pending
   metrics.notice_lead(300);                 // set from the configuration at start-up
+  metrics.last_downtime("default", 2.5);    // absent until a restart through the user manager
   std::map<std::string, prometheus::MetricFamily> registered;
   for (auto& family : metrics.registry()->Collect()) registered.emplace(family.name, family);
   for (const auto& entry : hook_metrics_catalog()) {
