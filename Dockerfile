@@ -3,7 +3,7 @@
 # The build stage runs exactly the project's own commands (scripts/install-deps.sh, then the release preset); the
 # runtime stage installs only the Debian packages that own the shared libraries the two binaries link (found with
 # ldd + dpkg -S in the build stage), plus systemd for `systemctl --user` and libssl-dev for civetweb's TLS (it
-# dlopens the unversioned libssl.so).
+# dlopens the unversioned libssl.so), and tzdata for the hook's low_traffic_windows time zones.
 #
 #   docker build --target exporter -t openclaw-gateway-exporter .
 #   docker build --target restart-hook -t openclaw-restart-hook .
@@ -28,7 +28,7 @@ FROM debian:12 AS runtime
 COPY --from=build /runtime-packages.txt /runtime-packages.txt
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      $(cat /runtime-packages.txt) ca-certificates libssl-dev systemd \
+      $(cat /runtime-packages.txt) ca-certificates libssl-dev systemd tzdata \
  && rm -rf /var/lib/apt/lists/*
 # civetweb's TLS needs the shim (common/tls-shim): the binaries look for it in ../lib/openclaw next to themselves.
 COPY --from=build /src/build/release/lib/libopenclaw-tls-shim.so /usr/local/lib/openclaw/libopenclaw-tls-shim.so

@@ -8,7 +8,7 @@ packages=(
   clang-format clang-tidy
   prometheus-cpp-dev libcivetweb-dev nlohmann-json3-dev
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev libssl-dev
-  libsystemd-dev systemd zlib1g-dev libcrypt-dev
+  libsystemd-dev systemd zlib1g-dev libcrypt-dev libabsl-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   prometheus prometheus-alertmanager
   curl iproute2 procps util-linux python3 python3-yaml docker-compose openssl passwd

@@ -56,8 +56,8 @@ install -d -m 0700 "$config_dir" "$exporter_config_dir" "$state_dir"
 # What the gateway's own unit says (openclaw writes ExecStart=<node> --max-old-space-size=N <entry> gateway --port P
 # and Environment=OPENCLAW_GATEWAY_PORT=P): the port for the probes, node and entry for the busy check, so the hook
 # runs the same openclaw as the gateway.
-exec_start=$(systemctl --user show -p ExecStart --value "$gateway_unit" 2>/dev/null || true)
-environment=$(systemctl --user show -p Environment --value "$gateway_unit" 2>/dev/null || true)
+exec_start=$(systemctl --user show -p ExecStart --value -- "$gateway_unit" 2>/dev/null || true)
+environment=$(systemctl --user show -p Environment --value -- "$gateway_unit" 2>/dev/null || true)
 argv=$(sed -n 's/.*argv\[\]=\([^;]*\);.*/\1/p' <<<"$exec_start" | head -n1)
 node_bin=$(sed -n 's/.*path=\([^ ;]*\).*/\1/p' <<<"$exec_start" | head -n1)
 entry=$(tr ' ' '\n' <<<"$argv" | grep -E '\.(mjs|cjs|js)$' | head -n1 || true)

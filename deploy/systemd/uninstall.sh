@@ -11,13 +11,13 @@ config_home=${XDG_CONFIG_HOME:-$HOME/.config}
 unit_dir=$config_home/systemd/user
 units=(openclaw-gateway-exporter.service openclaw-restart-hook.service)
 
-systemctl --user disable --now "${units[@]}" 2>/dev/null || true
+systemctl --user disable --now -- "${units[@]}" 2>/dev/null || true
 for unit in "${units[@]}"; do rm -f "$unit_dir/$unit"; done
 if ((purge)); then
   for unit in "${units[@]}"; do rm -rf "$unit_dir/$unit.d"; done
 fi
 systemctl --user daemon-reload 2>/dev/null || true
-systemctl --user reset-failed "${units[@]}" 2>/dev/null || true
+systemctl --user reset-failed -- "${units[@]}" 2>/dev/null || true
 rm -f "$prefix/bin/openclaw-gateway-exporter" "$prefix/bin/openclaw-restart-hook"
 rm -rf "$prefix/lib/openclaw" "$prefix/share/doc/openclaw"
 if ((purge)); then

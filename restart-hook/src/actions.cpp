@@ -17,7 +17,9 @@ ActionResult Actions::run(const RuleConfig& rule, const GatewayConfig& gateway, 
 }
 
 std::optional<int> Actions::main_pid(const std::string& unit) {
-  const ProcessResult r = runner_.run({"systemctl", "--user", "show", "-p", "MainPID", "--value", unit}, 10s, {});
+  // "--": the unit is an operand, never an option (config.cpp refuses a leading '-' too).
+  const ProcessResult r =
+      runner_.run({"systemctl", "--user", "show", "-p", "MainPID", "--value", "--", unit}, 10s, {});
   if (!r.ok()) return std::nullopt;
   int pid = 0;
   std::string_view text = r.output;

@@ -57,6 +57,13 @@ GatewayConfig read_gateway(const Node& node, const std::string& path) {
     throw ConfigError(path + ".name", "expected 1-64 characters of A-Z a-z 0-9 _ . : -");
   }
   gateway.unit = yaml::string(node, "unit", path, gateway.unit);
+  // systemctl would read a leading '-' as an option (it is also given "--"); a '/' is a path, not a unit.
+  if (gateway.unit.starts_with('-')) {
+    throw ConfigError(path + ".unit", fmt::format("a unit name cannot start with '-', got \"{}\"", gateway.unit));
+  }
+  if (gateway.unit.find('/') != std::string::npos) {
+    throw ConfigError(path + ".unit", fmt::format("a unit name cannot contain '/', got \"{}\"", gateway.unit));
+  }
   static const std::regex kUnit("[A-Za-z0-9_.:@\\\\-]+\\.(service|scope)");
   if (!std::regex_match(gateway.unit, kUnit)) {
     throw ConfigError(path + ".unit", fmt::format("expected a unit name like openclaw-gateway.service, got \"{}\"",

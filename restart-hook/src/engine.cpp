@@ -97,6 +97,31 @@ void Engine::adopt_loaded_state() {
     spdlog::warn("state.json: {}", warning);
     audit({{"event", "state_dropped"}, {"detail", warning}}, true);
   }
+  // Events recorded "in the future": the wall clock went back while no hook ran (clock_step.hpp).
+  const auto back = rebase_future_records(state_, deps_.clock.now());
+  if (back != std::chrono::milliseconds{0}) {
+    const double seconds = static_cast<double>(back.count()) / 1000.0;
+    spdlog::warn("state.json records events up to {:.3f} s in the future (the wall clock went back while the hook "
+                 "was not running): its latest event is taken as just happened, every time moved by {:+.3f} s",
+                 -seconds, seconds);
+    audit({{"event", "clock_step"}, {"step_seconds", seconds}, {"detail", "events recorded in the future at start"}},
+          true);
+  }
+  (void)clock_steps_.read(deps_.clock);  // the anchor later readings are compared with
+}
+
+// Caller holds mutex_. A wall-clock step since the last reading first moves every recorded time by the step, so that
+// cooldown, circuit window, dedupe ttl and notice lead keep measuring real time; persisted and audited.
+TimePoint Engine::policy_now() {
+  const WallClockSteps::Reading reading = clock_steps_.read(deps_.clock);
+  if (reading.step == std::chrono::milliseconds{0}) return reading.wall;
+  shift_recorded_times(state_, reading.step);
+  const double seconds = static_cast<double>(reading.step.count()) / 1000.0;
+  spdlog::warn("the wall clock stepped by {:+.3f} s: recorded times moved with it (cooldowns and the circuit window "
+               "count real time)", seconds);
+  if (auto saved = store_.save(state_); !saved) spdlog::error("cannot persist the clock step: {}", saved.error());
+  audit({{"event", "clock_step"}, {"step_seconds", seconds}}, true);
+  return reading.wall;
 }
 
 const GatewayConfig& Engine::gateway(const std::string& name) const {
@@ -193,7 +218,7 @@ Observations Engine::observe_for(const WebhookPayload& payload) {
   std::map<std::string, ObservationWanted> wanted;
   {
     std::lock_guard lock(mutex_);
-    const TimePoint now = deps_.clock.now();
+    const TimePoint now = policy_now();
     for (const Alert& alert : payload.alerts) {
       for (const auto& [name, w] : wanted_observations(alert, config_, state_, now)) {
         ObservationWanted& merged = wanted[name];
@@ -217,7 +242,7 @@ Result<std::vector<json>> Engine::handle(const WebhookPayload& payload) {
   std::vector<RestartSubmission> restarts;
   {
     std::lock_guard lock(mutex_);
-    const TimePoint now = deps_.clock.now();
+    const TimePoint now = policy_now();
     std::optional<PolicyState> next;  // copied on the first change: a duplicate storm copies nothing
     bool durable = false;
     for (const Alert& alert : payload.alerts) {
@@ -249,8 +274,9 @@ Status Engine::reset_circuit(const std::string& name, const std::string& request
     return Status::failure(fmt::format("unknown gateway \"{}\"", name));
   }
   std::lock_guard lock(mutex_);
+  const TimePoint now = policy_now();
   PolicyState next = state_;
-  hook::reset_circuit(next.gateways[name], deps_.clock.now());
+  hook::reset_circuit(next.gateways[name], now);
   if (auto saved = store_.save(next); !saved) return saved;
   state_ = std::move(next);
   audit({{"event", "circuit_reset"}, {"gateway", name}, {"requested_by", requested_by}}, true);
@@ -279,9 +305,10 @@ void Engine::publish_gauges() {
 // When an attempt ended, by result: persisted, because RestartFailed is driven by it across hook restarts.
 void Engine::note_outcome(const std::string& name, bool success) {
   std::lock_guard lock(mutex_);
+  const TimePoint now = policy_now();
   PolicyState next = state_;
   GatewayState& gs = next.gateways[name];
-  (success ? gs.last_success : gs.last_failure) = deps_.clock.now();
+  (success ? gs.last_success : gs.last_failure) = now;
   if (auto saved = store_.save(next); !saved) {
     spdlog::error("gateway {}: cannot persist the restart's result: {}", name, saved.error());
   }
@@ -305,7 +332,7 @@ void Engine::tick(const std::string& name, std::stop_token stop) {
   std::optional<ObservationWanted> wanted;
   {
     std::lock_guard lock(mutex_);
-    const TimePoint now = deps_.clock.now();
+    const TimePoint now = policy_now();
     prune_state(state_, now, std::max(config_.policy.window, config_.policy.cooldown));
     publish_gauges();
     const auto it = state_.gateways.find(name);
@@ -319,7 +346,7 @@ void Engine::tick(const std::string& name, std::stop_token stop) {
   std::optional<Decision> decision;
   {
     std::lock_guard lock(mutex_);
-    const TimePoint now = deps_.clock.now();
+    const TimePoint now = policy_now();
     const GatewayState& gs = state_.gateways[name];
     decision = decide_pending(name, gs, config_, now, observed);
     if (!decision) return;

@@ -13,6 +13,7 @@
 #include "state_dir_lock.hpp"
 #include "busy_probe.hpp"
 #include "clock.hpp"
+#include "clock_step.hpp"
 #include "config.hpp"
 #include "hook_metrics.hpp"
 #include "policy.hpp"
@@ -88,6 +89,7 @@ class Engine {
   void finish(const std::string& gateway, bool success);
   void tick(const std::string& gateway, std::stop_token stop);
   bool busy_check_due(const std::string& gateway);
+  TimePoint policy_now();  // the wall clock for a decision, after following a step (clock_step.hpp); holds mutex_
   void publish_gauges();  // circuit, pending restarts, last results; caller holds mutex_
   void note_outcome(const std::string& name, bool success);
   void audit(nlohmann::json record, bool durable);
@@ -104,6 +106,7 @@ class Engine {
   Verifier verifier_;
   mutable std::mutex mutex_;  // guards state_, last_busy_check_ and the order of state saves
   PolicyState state_;
+  WallClockSteps clock_steps_;  // guarded by mutex_
   std::map<std::string, std::chrono::steady_clock::time_point> last_busy_check_;
   std::map<std::string, std::unique_ptr<Worker>> workers_;  // last: their threads use everything above
 };

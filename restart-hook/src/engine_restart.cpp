@@ -179,7 +179,7 @@ Engine::Outcome Engine::resume(const GatewayConfig& gw, std::stop_token stop) {
 bool Engine::begin_retry(const std::string& name, std::size_t rule) {
   const GatewayObservation seen = observe(gateway(name), ObservationWanted{.unit = true});
   std::lock_guard lock(mutex_);
-  const TimePoint now = deps_.clock.now();
+  const TimePoint now = policy_now();
   Observations observed;
   observed.gateways[name] = seen;
   const Decision decision = decide_retry(name, rule, state_.gateways[name], config_, now, observed);

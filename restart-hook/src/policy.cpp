@@ -212,10 +212,11 @@ bool circuit_open(const GatewayState& state, const PolicyConfig& policy, TimePoi
   return now < *state.circuit_opened_at + policy.window;
 }
 
+// A restart recorded later than `now` (the wall clock went back) counts: it happened, just now at the latest.
 int restarts_in_window(const GatewayState& state, const PolicyConfig& policy, TimePoint now) {
   const TimePoint since = now - policy.window;
   return static_cast<int>(std::count_if(state.restarts.begin(), state.restarts.end(), [&](TimePoint t) {
-    return t > since && t <= now && (!state.circuit_reset_at || t >= *state.circuit_reset_at);
+    return t > since && (!state.circuit_reset_at || t >= *state.circuit_reset_at);
   }));
 }
 

@@ -1,88 +1,112 @@
 #include "time_window.hpp"
 
+#include <absl/time/civil_time.h>
+#include <absl/time/time.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <filesystem>
 
 namespace openclaw::hook {
+
+struct TimeZone::Rules {
+  absl::TimeZone zone;
+};
+
 namespace {
 
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-long long read_be(std::string_view data, std::size_t offset, std::size_t width) {
-  unsigned long long value = 0;
-  for (std::size_t i = 0; i < width; ++i) {
-    value = (value << 8U) | static_cast<unsigned char>(data[offset + i]);
+// IANA names are letters, digits and "/_-+."; no component may be empty, "." or "..": the name stays inside tzdir.
+bool plausible_zone_name(const std::string& name) {
+  if (name.empty() || name.size() > 255) return false;
+  const bool allowed = std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("/_-+.").find(c) != std::string_view::npos;
+  });
+  if (!allowed) return false;
+  std::size_t begin = 0;
+  while (begin <= name.size()) {
+    const std::size_t slash = std::min(name.find('/', begin), name.size());
+    const std::string_view part(name.data() + begin, slash - begin);
+    if (part.empty() || part == "." || part == "..") return false;
+    begin = slash + 1;
   }
-  if (width == 4) return static_cast<int>(static_cast<unsigned int>(value));  // sign-extend 32-bit fields
-  return static_cast<long long>(value);
+  return true;
 }
 
-struct TzifCounts {
-  std::size_t isut, isstd, leap, time, type, chars;
-};
-
-std::optional<TzifCounts> read_counts(std::string_view data, std::size_t header) {
-  if (data.size() < header + 44 || data.substr(header, 4) != "TZif") return std::nullopt;
-  auto count = [&](std::size_t i) { return static_cast<std::size_t>(read_be(data, header + 20 + 4 * i, 4)); };
-  return TzifCounts{count(0), count(1), count(2), count(3), count(4), count(5)};
+bool in_window(const TimeWindow& w, minutes of_day) {
+  if (w.start < w.end) return of_day >= w.start && of_day < w.end;
+  return of_day >= w.start || of_day < w.end;  // crosses midnight
 }
 
-std::size_t block_size(const TzifCounts& c, std::size_t time_width) {
-  return c.time * time_width + c.time + c.type * 6 + c.chars + c.leap * (time_width + 4) + c.isstd + c.isut;
+TimePoint to_time_point(absl::Time t) { return absl::ToChronoTime(t); }
+
+// The instants near `t` (from the local day before to two days after) at which `w.contains` turns `opening`
+// (true: the window opens, false: it closes), ascending. The clock reading reaches a window's edge either by
+// passing it (once, twice in a repeated hour, never in a skipped one) or by jumping over it at a daylight-saving
+// change: the candidates are both, and each is kept only when `contains` really changes there.
+std::vector<TimePoint> edges(const TimeWindow& w, TimePoint t, bool opening) {
+  const absl::TimeZone& tz = w.zone.rules().zone;
+  const absl::Time at = absl::FromChrono(t);
+  const absl::CivilDay day(tz.At(at).cs);
+  const minutes edge = opening ? w.start : w.end;
+  std::vector<absl::Time> candidates;
+  for (int k = -1; k <= 2; ++k) {
+    const absl::CivilSecond local(day.year(), day.month(), day.day() + k, static_cast<int>(edge.count() / 60),
+                                  static_cast<int>(edge.count() % 60), 0);
+    const absl::TimeZone::TimeInfo info = tz.At(local);
+    switch (info.kind) {
+      case absl::TimeZone::TimeInfo::UNIQUE: candidates.push_back(info.pre); break;
+      case absl::TimeZone::TimeInfo::SKIPPED: candidates.push_back(info.trans); break;
+      case absl::TimeZone::TimeInfo::REPEATED:
+        candidates.push_back(info.pre);
+        candidates.push_back(info.post);
+        break;
+    }
+  }
+  const absl::Time last = at + absl::Hours(4 * 24);
+  absl::Time cursor = at - absl::Hours(3 * 24);
+  absl::TimeZone::CivilTransition transition;
+  for (int i = 0; i < 16 && tz.NextTransition(cursor, &transition); ++i) {
+    const absl::Time instant = tz.At(transition.to).trans;
+    if (instant <= cursor || instant > last) break;
+    candidates.push_back(instant);
+    cursor = instant;
+  }
+  std::vector<TimePoint> out;
+  for (const absl::Time c : candidates) {
+    const TimePoint p = to_time_point(c);
+    if (w.contains(p) == opening && w.contains(p - seconds{1}) != opening) out.push_back(p);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
-constexpr long long kDay = 86400;
-
-long long floor_div(long long a, long long b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
+// How long the window that opened at `open` stays open: its nominal length unless a daylight-saving change
+// falls inside it.
+minutes span_length(const TimeWindow& w, TimePoint open) {
+  for (const TimePoint close : edges(w, open, false)) {
+    if (close > open) return std::chrono::duration_cast<minutes>(close - open);
+  }
+  return w.length();
+}
 
 }  // namespace
 
 TimeZone TimeZone::utc() {
   TimeZone zone;
   zone.name_ = "UTC";
-  return zone;
-}
-
-Result<TimeZone> TimeZone::parse(std::string name, std::string_view tzif) {
-  auto fail = [&](const char* why) { return Result<TimeZone>::failure(fmt::format("time zone {}: {}", name, why)); };
-  const auto v1 = read_counts(tzif, 0);
-  if (!v1) return fail("not a TZif file");
-  std::size_t header = 0;
-  std::size_t width = 4;
-  TzifCounts counts = *v1;
-  if (tzif[4] >= '2') {  // skip the 32-bit block; the 64-bit one follows with its own header
-    header = 44 + block_size(*v1, 4);
-    const auto v2 = read_counts(tzif, header);
-    if (!v2) return fail("truncated TZif v2 header");
-    counts = *v2;
-    width = 8;
-  }
-  const std::size_t data = header + 44;
-  if (tzif.size() < data + block_size(counts, width) || counts.type == 0) return fail("truncated TZif data");
-  TimeZone zone;
-  zone.name_ = std::move(name);
-  const std::size_t types_at = data + counts.time * width + counts.time;
-  auto type_offset = [&](std::size_t type) {
-    return static_cast<int>(read_be(tzif, types_at + type * 6, 4));
-  };
-  zone.initial_offset_ = type_offset(0);
-  for (std::size_t i = 0; i < counts.time; ++i) {
-    const auto type = static_cast<std::size_t>(static_cast<unsigned char>(tzif[data + counts.time * width + i]));
-    if (type >= counts.type) return fail("transition names an unknown type");
-    zone.transitions_.push_back(read_be(tzif, data + i * width, width));
-    zone.offsets_.push_back(type_offset(type));
-  }
+  zone.rules_ = std::make_shared<const Rules>(Rules{absl::UTCTimeZone()});
   return zone;
 }
 
 Result<TimeZone> TimeZone::load(const std::string& name, const std::string& tzdir) {
   if (name == "UTC" || name == "Etc/UTC") return utc();
-  if (name.empty() || name.find("..") != std::string::npos || name.front() == '/') {
+  if (!plausible_zone_name(name)) {
     return Result<TimeZone>::failure(fmt::format("time zone \"{}\": expected an IANA name like Europe/Berlin", name));
   }
   std::string dir = tzdir;
@@ -90,61 +114,42 @@ Result<TimeZone> TimeZone::load(const std::string& name, const std::string& tzdi
     const char* env = std::getenv("TZDIR");
     dir = env != nullptr && *env != '\0' ? env : "/usr/share/zoneinfo";
   }
-  std::ifstream in(dir + "/" + name, std::ios::binary);
-  if (!in) return Result<TimeZone>::failure(fmt::format("unknown time zone \"{}\" (no {}/{})", name, dir, name));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return parse(name, buffer.str());
+  const std::string path = dir + "/" + name;
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return Result<TimeZone>::failure(fmt::format("unknown time zone \"{}\" (no {})", name, path));
+  }
+  absl::TimeZone zone;
+  // "file:" makes cctz read exactly this path (not $TZDIR's idea of it).
+  if (!absl::LoadTimeZone("file:" + path, &zone)) {
+    return Result<TimeZone>::failure(fmt::format("time zone \"{}\": {} is not a valid TZif file", name, path));
+  }
+  TimeZone loaded;
+  loaded.name_ = name;
+  loaded.rules_ = std::make_shared<const Rules>(Rules{zone});
+  return loaded;
 }
 
-seconds TimeZone::offset_at(TimePoint utc) const {
-  const long long t = std::chrono::duration_cast<seconds>(utc.time_since_epoch()).count();
-  const auto it = std::upper_bound(transitions_.begin(), transitions_.end(), t);
-  if (it == transitions_.begin()) return seconds{initial_offset_};
-  return seconds{offsets_[static_cast<std::size_t>(it - transitions_.begin() - 1)]};
-}
+seconds TimeZone::offset_at(TimePoint utc) const { return seconds{rules_->zone.At(absl::FromChrono(utc)).offset}; }
 
 bool TimeWindow::contains(TimePoint t) const {
-  const long long local = std::chrono::duration_cast<seconds>(t.time_since_epoch() + zone.offset_at(t)).count();
-  const minutes of_day{(local - floor_div(local, kDay) * kDay) / 60};
-  if (start < end) return of_day >= start && of_day < end;
-  return of_day >= start || of_day < end;  // crosses midnight
+  const absl::CivilSecond local = zone.rules().zone.At(absl::FromChrono(t)).cs;
+  return in_window(*this, minutes{local.hour() * 60 + local.minute()});
 }
-
-namespace {
-
-// The UTC moments near `t` (the day before to two days after, local time) at which `window` opens.
-std::vector<TimePoint> openings_near(const TimeWindow& window, TimePoint t) {
-  const long long local =
-      std::chrono::duration_cast<seconds>(t.time_since_epoch() + window.zone.offset_at(t)).count();
-  const long long day = floor_div(local, kDay);
-  std::vector<TimePoint> out;
-  for (long long d = day - 1; d <= day + 2; ++d) {
-    const long long local_open = d * kDay + std::chrono::duration_cast<seconds>(window.start).count();
-    // Local -> UTC: guess with the offset at the local reading, then correct once with the offset there.
-    TimePoint guess{seconds{local_open}};
-    guess = TimePoint{seconds{local_open}} - window.zone.offset_at(guess);
-    out.push_back(TimePoint{seconds{local_open}} - window.zone.offset_at(guess));
-  }
-  return out;
-}
-
-}  // namespace
 
 TimePoint TimeWindow::next_open(TimePoint t) const {
-  std::optional<TimePoint> best;
-  for (const TimePoint candidate : openings_near(*this, t)) {
-    if (candidate > t && (!best || candidate < *best)) best = candidate;
+  for (const TimePoint open : edges(*this, t, true)) {
+    if (open > t) return open;
   }
-  return *best;
+  return t + std::chrono::hours(24);  // unreachable for a window with start != end (config.cpp refuses the rest)
 }
 
 TimePoint TimeWindow::last_open(TimePoint t) const {
-  std::optional<TimePoint> best;
-  for (const TimePoint candidate : openings_near(*this, t)) {
-    if (candidate <= t && (!best || candidate > *best)) best = candidate;
+  const auto opens = edges(*this, t, true);
+  for (auto it = opens.rbegin(); it != opens.rend(); ++it) {
+    if (*it <= t) return *it;
   }
-  return *best;
+  return t;  // unreachable for a window with start != end
 }
 
 minutes TimeWindow::length() const {
@@ -187,7 +192,7 @@ std::optional<WindowSpan> current_window(const std::vector<TimeWindow>& windows,
   for (const auto& window : windows) {
     if (!window.contains(t)) continue;
     const TimePoint open = window.last_open(t);
-    if (!best || open > best->open) best = WindowSpan{open, window.length()};
+    if (!best || open > best->open) best = WindowSpan{open, span_length(window, open)};
   }
   return best;
 }
@@ -196,7 +201,7 @@ std::optional<WindowSpan> next_window(const std::vector<TimeWindow>& windows, Ti
   std::optional<WindowSpan> best;
   for (const auto& window : windows) {
     const TimePoint open = window.next_open(t);
-    if (!best || open < best->open) best = WindowSpan{open, window.length()};
+    if (!best || open < best->open) best = WindowSpan{open, span_length(window, open)};
   }
   return best;
 }

@@ -27,7 +27,7 @@ stop_all() {
     kill -KILL "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
   done
-  systemctl --user stop "$unit" >/dev/null 2>&1
+  systemctl --user stop -- "$unit" >/dev/null 2>&1
   say "all stopped"
 }
 trap 'stop_all; exit 143' TERM
@@ -87,7 +87,7 @@ Environment=OPENCLAW_SYSTEMD_UNIT=$unit OPENCLAW_GATEWAY_PORT=$gw_port
 StandardOutput=append:$run/logs/gateway.log
 StandardError=inherit
 UNIT
-systemctl --user daemon-reload && systemctl --user start "$unit" || exit 1
+systemctl --user daemon-reload && systemctl --user start -- "$unit" || exit 1
 
 # 3. The exporter, following the unit.
 cat >"$run/exporter.yml" <<YML

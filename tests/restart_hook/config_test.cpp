@@ -177,6 +177,15 @@ TEST(Config, ValuesAreValidatedWithTheKeyAndTheExpectation) {
   EXPECT_EQ(error_key(with("end: \"04:30\"", "end: \"04:00\"")), "policy.low_traffic_windows[0].end");
   EXPECT_EQ(error_key(with("health_url: http://", "health_url: ftp://")), "gateways[0].health_url");
   EXPECT_EQ(error_key(with("unit: openclaw-gateway.service", "unit: 'x; rm -rf /'")), "gateways[0].unit");
+  EXPECT_EQ(error_key(with("unit: openclaw-gateway.service", "unit: --no-block.service")), "gateways[0].unit");
+  EXPECT_NE(error_message(with("unit: openclaw-gateway.service", "unit: --no-block.service")).find(
+                "cannot start with '-'"),
+            std::string::npos);
+  EXPECT_EQ(error_key(with("unit: openclaw-gateway.service", "unit: ../gateway.service")), "gateways[0].unit");
+  EXPECT_NE(error_message(with("unit: openclaw-gateway.service", "unit: ../gateway.service")).find(
+                "cannot contain '/'"),
+            std::string::npos);
+  EXPECT_EQ(error_key(with("unit: openclaw-gateway.service", "unit: openclaw-gateway@a-b.service")), "<accepted>");
   EXPECT_EQ(error_key(with("match: {gateway: default}", "match: {}")), "gateways[0].match");
   EXPECT_EQ(error_key(with("match: {alertname: OpenClawGatewayDown}", "match_re: {alertname: '(('}")),
             "rules[0].match_re.alertname");
