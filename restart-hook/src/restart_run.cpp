@@ -16,7 +16,7 @@ using std::chrono::milliseconds;
 
 milliseconds since(Steady::time_point t) { return std::chrono::duration_cast<milliseconds>(Steady::now() - t); }
 
-void sleep_unless_stopped(milliseconds d, const std::stop_token& stop) {
+void pause_for_step_unless_stopped(milliseconds d, const std::stop_token& stop) {
   const auto until = Steady::now() + d;
   while (Steady::now() < until && !stop.stop_requested()) {
     std::this_thread::sleep_for(std::min<milliseconds>(d, milliseconds(20)));
@@ -97,7 +97,7 @@ RestartOutcome RestartRun::run(const RestartRequest& request, const std::stop_to
         tracker.job_done(Steady::now());
       }
     } else {
-      sleep_unless_stopped(step, stop);
+      pause_for_step_unless_stopped(step, stop);
     }
     if (auto now_status = units_.status(request.unit); now_status) {
       tracker.observe(*now_status, Steady::now());
