@@ -19,7 +19,7 @@ class ExporterHttp : public ::testing::Test {
     port_ = free_tcp_port();
     exporter_ = std::make_unique<ChildProcess>(std::vector<std::string>{
         binary_dir() + "/exporter/openclaw-gateway-exporter", "--web.listen-address=127.0.0.1:" + std::to_string(port_),
-        "--gateway.pid-file=" + dir_.file("absent.pid"), "--gateway.url=http://127.0.0.1:1", "--gateway.log-dir=",
+        "--gateway.pid-file=" + dir_.file("absent.pid"), "--gateway.url=http://127.0.0.1:1", "--gateway.log-dir", "",
         "--probe.interval=1h", "--web.allowed-hosts=prometheus.example,proxy.example:8443"});
     ASSERT_TRUE(wait_until([&] { return http_get(url("/metrics")).status == 200; }, 20s)) << exporter_->log();
   }
