@@ -1,12 +1,15 @@
 #pragma once
 
 #include <chrono>
-#include <cstddef>
+#include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+// What handlers use with the server: request headers and bodies, responses.
+#include "http_request.hpp"
+#include "http_response.hpp"
 
 class CivetServer;
 class CivetHandler;
@@ -15,18 +18,36 @@ struct mg_connection;
 
 namespace openclaw {
 
+struct HttpServerGate;  // the request guard and what sees its refusals (http_server.cpp)
+
 struct HttpServerOptions {
   // "host:port", ":port" (all IPv4 interfaces) or "port". Port 0 picks a free port (see listening_ports()).
   std::string listen_address;
   // Both set: serve HTTPS only. The certificate file may hold a chain; the key file a PEM private key.
   std::string tls_cert_file;
   std::string tls_key_file;
-  int num_threads = 8;
-  std::chrono::milliseconds request_timeout{10000};
+  // Worker threads: each serves one connection at a time, from its first byte (or TLS handshake) to its close. An
+  // idle one costs ~22 KiB of RSS (measured).
+  int num_threads = 64;
+  // How long a client may take to send a request's headers (likewise to finish a TLS handshake, and the longest
+  // pause inside a body or while a response is written; an idle keep-alive connection is closed after as long): what
+  // one slow connection holds a worker for. Prometheus and Alertmanager send a request in one go. With C connections
+  // that trickle their headers, a real request waits about ceil(C / num_threads) * request_timeout for a worker.
+  std::chrono::milliseconds request_timeout{500};
+  // Accepted connections waiting for a worker, each an open file descriptor (kept under the usual 1024 soft limit
+  // with the threads); the kernel's listen backlog (1024, capped by net.core.somaxconn) holds more.
+  int connection_queue = 512;
+  // Host names accepted besides the server's own addresses (see RequestGuard), and where they are configured.
+  std::vector<std::string> allowed_hosts{};
+  std::string allowed_hosts_setting = "the allowed hosts";
+  // Sees each request the guard refuses (URI, status) before the handler would have: e.g. to count it.
+  std::function<void(std::string_view uri, int status)> on_refused{};
 };
 
-// A civetweb server. Throws std::runtime_error naming the address when it cannot listen, and naming the file
-// when the TLS certificate or key cannot be loaded.
+// A civetweb server that answers no CORS preflight and sends no CORS header, and refuses (403, before any
+// authentication or handler) cross-site browser requests and a Host that is not its own (RequestGuard). Throws
+// std::runtime_error naming the address when it cannot listen, and naming the file when the TLS certificate or key
+// cannot be loaded; std::invalid_argument for a malformed allowed host.
 class HttpServer {
  public:
   explicit HttpServer(const HttpServerOptions& options);
@@ -43,29 +64,9 @@ class HttpServer {
   std::vector<int> listening_ports() const;
 
  private:
+  std::unique_ptr<HttpServerGate> gate_;  // before server_: the server's callbacks use it until it stops
   std::unique_ptr<CivetServer> server_;
   std::string wake_host_;  // where the destructor connects to end civetweb's accept poll
 };
-
-// ":9789" -> "0.0.0.0:9789"; "9789" -> "0.0.0.0:9789"; "host:port" unchanged. Throws std::invalid_argument.
-std::string normalize_listen_address(std::string_view address);
-// True when every interface the address names is loopback (127.0.0.0/8, "localhost").
-bool is_loopback_listen_address(std::string_view address);
-
-// Writes a complete response with Content-Length and Connection: close semantics left to civetweb.
-void send_response(mg_connection* conn, int status, std::string_view content_type, std::string_view body,
-                   const std::vector<std::pair<std::string, std::string>>& headers = {});
-
-enum class BodyError { kTooLarge, kReadFailed };
-struct BodyResult {
-  std::optional<std::string> body;
-  BodyError error = BodyError::kReadFailed;
-};
-// Reads the request body, refusing more than `limit` bytes (checked against Content-Length first, then while
-// reading chunked bodies).
-BodyResult read_request_body(mg_connection* conn, std::size_t limit);
-
-// The value of a request header, or empty.
-std::string_view request_header(mg_connection* conn, const char* name);
 
 }  // namespace openclaw

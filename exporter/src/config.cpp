@@ -12,6 +12,7 @@
 
 #include "build_info.hpp"
 #include "duration.hpp"
+#include "request_guard.hpp"
 
 namespace openclaw::exporter {
 namespace {
@@ -180,6 +181,10 @@ ParsedArgs parse_exporter_args(int argc, const char* const* argv) {
       ->capture_default_str();
   app.add_option("--web.config.file", config.web_config_file,
                  "exporter-toolkit web config (tls_server_config, basic_auth_users)");
+  app.add_option("--web.allowed-hosts", config.allowed_hosts,
+                 "Host header names accepted besides this machine's addresses, localhost and its hostname "
+                 "(DNS rebinding guard): name or name:port, comma-separated")
+      ->delimiter(',');
   auto* unit = app.add_option("--gateway.unit", flag_target.unit, "systemd user unit of the gateway")
                    ->capture_default_str();
   auto* pid_file = app.add_option("--gateway.pid-file", flag_target.pid_file, "Find the gateway by a pid file");
@@ -260,6 +265,11 @@ ParsedArgs parse_exporter_args(int argc, const char* const* argv) {
     while (flag_target.log_dir.size() > 1 && flag_target.log_dir.ends_with('/')) flag_target.log_dir.pop_back();
     validate_target(flag_target, "--gateway");
     config.gateways.push_back(flag_target);
+  }
+  try {
+    RequestGuard("127.0.0.1:1", config.allowed_hosts, "");  // only checks the names
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(fmt::format("--web.allowed-hosts: {}", e.what()));
   }
   if (!config.web_config_file.empty()) {
     config.web = parse_web_config_yaml(read_config_file(config.web_config_file, "--web.config.file"),

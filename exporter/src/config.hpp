@@ -39,6 +39,8 @@ struct ExporterConfig {
   std::string telemetry_path = "/metrics";
   std::string web_config_file;
   WebConfig web;
+  // Host header values accepted besides the exporter's own addresses (common/src/request_guard.hpp).
+  std::vector<std::string> allowed_hosts;
   std::string log_level = "info";
   std::string log_format = "logfmt";
   std::chrono::milliseconds probe_interval{15000};

@@ -22,8 +22,19 @@ class GatewayCollector;
 std::chrono::milliseconds scrape_timeout(std::string_view header, std::chrono::milliseconds limit,
                                          std::chrono::milliseconds offset);
 
+// Answers every method but GET with 405 and an Allow header (nothing here changes state; OPTIONS gets no CORS).
+class GetOnlyHandler : public CivetHandler {
+ public:
+  bool handlePost(CivetServer* server, mg_connection* conn) override;
+  bool handleHead(CivetServer* server, mg_connection* conn) override;
+  bool handlePut(CivetServer* server, mg_connection* conn) override;
+  bool handleDelete(CivetServer* server, mg_connection* conn) override;
+  bool handleOptions(CivetServer* server, mg_connection* conn) override;
+  bool handlePatch(CivetServer* server, mg_connection* conn) override;
+};
+
 // GET /metrics: one scrape of the collector with the deadline the scraper asks for, gzip when it accepts it.
-class ScrapeHandler final : public CivetHandler {
+class ScrapeHandler final : public GetOnlyHandler {
  public:
   ScrapeHandler(const GatewayCollector& collector, std::chrono::milliseconds limit, std::chrono::milliseconds offset)
       : collector_(collector), limit_(limit), offset_(offset) {}
@@ -38,7 +49,7 @@ class ScrapeHandler final : public CivetHandler {
 };
 
 // GET / : a landing page linking to the metrics, as every Prometheus exporter has. Other paths are 404.
-class LandingPageHandler final : public CivetHandler {
+class LandingPageHandler final : public GetOnlyHandler {
  public:
   explicit LandingPageHandler(const ExporterConfig& config);
   bool handleGet(CivetServer* server, mg_connection* conn) override;

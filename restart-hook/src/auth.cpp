@@ -1,7 +1,8 @@
 #include "auth.hpp"
 
 #include "credentials.hpp"
-#include "http_server.hpp"
+#include "http_request.hpp"
+#include "http_response.hpp"
 
 namespace openclaw::hook {
 

@@ -17,6 +17,7 @@
 #include "config.hpp"
 #include "engine.hpp"
 #include "hook_server.hpp"
+#include "listen_address.hpp"
 #include "logging.hpp"
 #include "sd_bus_unit_control.hpp"
 

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config_yaml.hpp"
+#include "request_guard.hpp"
 
 namespace openclaw::hook {
 
@@ -250,7 +251,8 @@ Config parse_config(const std::string& yaml_text, const std::string& tzdir) {
     throw ConfigError("", fmt::format("invalid YAML: {}", e.what()));
   }
   if (!root.IsMap()) throw ConfigError("", "expected a mapping at the top level");
-  yaml::expect_keys(root, "", {"auth", "tls", "state_dir", "max_body_bytes", "audit", "gateways", "policy", "rules"});
+  yaml::expect_keys(root, "", {"auth", "tls", "state_dir", "max_body_bytes", "allowed_hosts", "audit", "gateways", "policy",
+                                 "rules"});
   Config config;
   if (root["auth"]) {
     const Node auth = yaml::mapping(root, "auth", "");
@@ -279,6 +281,12 @@ Config parse_config(const std::string& yaml_text, const std::string& tzdir) {
   if (config.state_dir.empty()) throw ConfigError("state_dir", "must not be empty");
   config.max_body_bytes = static_cast<std::size_t>(
       yaml::integer(root, "max_body_bytes", "", static_cast<int>(config.max_body_bytes), 1024));
+  config.allowed_hosts = yaml::string_list(root, "allowed_hosts", "");
+  try {
+    RequestGuard("127.0.0.1:1", config.allowed_hosts, "");  // only checks the names
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError("allowed_hosts", e.what());
+  }
   if (root["audit"]) {
     const Node audit = yaml::mapping(root, "audit", "");
     yaml::expect_keys(audit, "audit", {"max_file_bytes", "max_files"});

@@ -111,6 +111,9 @@ struct Config {
   TlsConfig tls;
   std::string state_dir = "/var/lib/openclaw-restart-hook";
   std::size_t max_body_bytes = 1U << 20U;
+  // Host header values accepted besides the hook's own addresses (see common/src/request_guard.hpp): "name" (any
+  // port, e.g. a reverse proxy's name) or "name:port".
+  std::vector<std::string> allowed_hosts;
   AuditOptions audit;
   std::vector<GatewayConfig> gateways;
   PolicyConfig policy;

@@ -5,7 +5,8 @@
 
 #include <cstring>
 
-#include "http_server.hpp"
+#include "http_request.hpp"
+#include "http_response.hpp"
 #include "webhook.hpp"
 
 namespace openclaw::hook {
@@ -17,6 +18,17 @@ constexpr std::string_view kText = "text/plain; charset=utf-8";
 std::string error_json(const std::string& reason) {
   return nlohmann::json{{"status", "error"}, {"error", reason}}.dump(-1, ' ', false,
                                                                      nlohmann::json::error_handler_t::replace);
+}
+
+// A web page can send a cross-origin POST without asking first (no CORS preflight) only with a form's content types
+// (text/plain, application/x-www-form-urlencoded, multipart/form-data): state changes take JSON only. The reason for
+// a refusal (415), or empty.
+std::string unsupported_content_type(mg_connection* conn) {
+  const std::string_view type = request_header(conn, "Content-Type");
+  if (is_json_content_type(type)) return {};
+  return fmt::format("Content-Type must be application/json (got \"{}\"): requests that change state take JSON only, "
+                     "so that no web page can send one without the browser asking this server first",
+                     std::string(type.substr(0, 100)));
 }
 
 }  // namespace
@@ -58,6 +70,10 @@ void AlertsHandler::answer(mg_connection* conn, int code, const std::string& bod
 }
 
 bool AlertsHandler::post(mg_connection* conn) {
+  if (const std::string refused = unsupported_content_type(conn); !refused.empty()) {
+    answer(conn, 415, error_json(refused));
+    return true;
+  }
   const BodyResult body = read_request_body(conn, max_body_bytes_);
   if (!body.body) {
     if (body.error == BodyError::kTooLarge) {
@@ -109,6 +125,10 @@ bool DecisionsHandler::get(mg_connection* conn) {
 }
 
 bool CircuitResetHandler::post(mg_connection* conn) {
+  if (const std::string refused = unsupported_content_type(conn); !refused.empty()) {
+    send_response(conn, 415, kJson, error_json(refused), {{"Connection", "close"}});
+    return true;
+  }
   const mg_request_info* info = mg_get_request_info(conn);
   char gateway[128] = {0};
   const char* query = info->query_string != nullptr ? info->query_string : "";

@@ -1,4 +1,5 @@
 #include "http_server.hpp"
+#include "listen_address.hpp"
 
 #include <CivetServer.h>
 #include <curl/curl.h>

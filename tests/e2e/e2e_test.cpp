@@ -253,7 +253,7 @@ TEST(E2e, RepeatedFailuresOpenTheCircuit) {
   EXPECT_EQ(hook_restarts(s, "success"), 2.0);
   // The operator's reset closes it (documented endpoint).
   const auto reset = http_request("POST", s.hook_url("/api/v1/circuit/reset?gateway=default"), {},
-                                  {"Authorization: Bearer " + s.hook_token()}, 5s);
+                                  {"Authorization: Bearer " + s.hook_token(), "Content-Type: application/json"}, 5s);
   EXPECT_EQ(reset.status, 200) << reset.body;
   EXPECT_TRUE(wait_until([&] { return s.hook_metric("openclaw_restart_hook_circuit_open{gateway=\"default\"}") == 0.0; },
                          10s));

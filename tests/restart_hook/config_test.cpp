@@ -145,6 +145,15 @@ TEST(Config, AuditLogRotation) {
   EXPECT_EQ(error_key(yaml + "audit: {keep: 3}\n"), "audit.keep");
 }
 
+TEST(Config, AllowedHostsAreNamesOrNamesWithAPort) {
+  const std::string yaml = testing::example_config_yaml();
+  EXPECT_TRUE(testing::example_config().allowed_hosts.empty());
+  const Config set = parse_config(yaml + "allowed_hosts: [hook.example, 'proxy.example:8443']\n");
+  EXPECT_EQ(set.allowed_hosts, (std::vector<std::string>{"hook.example", "proxy.example:8443"}));
+  EXPECT_EQ(error_key(yaml + "allowed_hosts: ['two words']\n"), "allowed_hosts");
+  EXPECT_EQ(error_key(yaml + "allowed_hosts: ['name:99999']\n"), "allowed_hosts");
+}
+
 TEST(Config, UnknownKeysAreRejectedByName) {
   EXPECT_EQ(error_key(with("cooldown: 15m", "cooldwn: 15m")), "policy.cooldwn");
   EXPECT_NE(error_message(with("cooldown: 15m", "cooldwn: 15m")).find("expected one of: cooldown"),

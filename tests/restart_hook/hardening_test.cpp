@@ -34,8 +34,9 @@ TEST_F(HookHttpTest, DotSegmentsAndOddRequestTargetsNeverSkipAuth) {
   const int port = server->port();
   const std::string firing = R"({"alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown",)"
                              R"("gateway":"default"},"startsAt":"2026-03-10T09:59:00Z","fingerprint":"abc"}]})";
+  const std::string host = "127.0.0.1:" + std::to_string(port);
   const auto post_raw = [&](const std::string& target) {
-    return raw_status(port, "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    return raw_status(port, "POST " + target + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
                             "Content-Length: " + std::to_string(firing.size()) + "\r\nConnection: close\r\n\r\n" +
                             firing);
   };
@@ -45,7 +46,7 @@ TEST_F(HookHttpTest, DotSegmentsAndOddRequestTargetsNeverSkipAuth) {
     const int status = post_raw(target);
     EXPECT_TRUE(status == 401 || status == 400 || status == 404 || status == 0) << target << " answered " << status;
   }
-  EXPECT_EQ(raw_status(port, "GET /healthz/../api/v1/decisions HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+  EXPECT_EQ(raw_status(port, "GET /healthz/../api/v1/decisions HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"),
             401);
   wait_idle();
   EXPECT_EQ(restarts(), 0U);

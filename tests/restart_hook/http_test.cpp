@@ -86,6 +86,7 @@ TEST_P(HostileRequest, GetsItsStatusCausesNoActionAndTheServerKeepsServing) {
   const std::string body = r.filler_bytes > 0 ? std::string(r.filler_bytes, 'x') : r.body;
   const auto response = t::http_request(r.method, base + r.path, body, r.headers, 30s);
   EXPECT_EQ(response.status, r.status) << response.body << response.error;
+  for (const auto& [name, value] : response.headers) EXPECT_FALSE(name.starts_with("access-control-")) << name;
   EXPECT_EQ(t::http_get(base + "/healthz").status, 200);
   EXPECT_EQ(post(fixture("am025-resolved.json")).status, 200);  // still serving webhooks
   wait_idle();
@@ -95,19 +96,20 @@ TEST_P(HostileRequest, GetsItsStatusCausesNoActionAndTheServerKeepsServing) {
 const std::string kFiring = R"({"version":"4","alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown",)"
                             R"("gateway":"default"},"startsAt":"2026-03-10T09:59:00Z","fingerprint":"abc"}]})";
 const std::vector<std::string> kAuth = {"Authorization: Bearer s3cret-token"};
+const std::vector<std::string> kJsonAuth = {"Authorization: Bearer s3cret-token", "Content-Type: application/json"};
 
 INSTANTIATE_TEST_SUITE_P(
     Requests, HostileRequest,
     ::testing::Values(
-        Refused{"truncated_json", "POST", "/alerts", kFiring.substr(0, 60), kAuth, 400},
-        Refused{"ten_megabytes", "POST", "/alerts", "", kAuth, 413, 10U << 20U},
+        Refused{"truncated_json", "POST", "/alerts", kFiring.substr(0, 60), kJsonAuth, 400},
+        Refused{"ten_megabytes", "POST", "/alerts", "", kJsonAuth, 413, 10U << 20U},
         Refused{"wrong_types", "POST", "/alerts", R"({"alerts":[{"status":"firing","labels":{"alertname":7},)"
-                                                  R"("startsAt":"t","fingerprint":"f"}]})", kAuth, 400},
-        Refused{"deep_nesting", "POST", "/alerts", std::string(5000, '[') + std::string(5000, ']'), kAuth, 400},
+                                                  R"("startsAt":"t","fingerprint":"f"}]})", kJsonAuth, 400},
+        Refused{"deep_nesting", "POST", "/alerts", std::string(5000, '[') + std::string(5000, ']'), kJsonAuth, 400},
         Refused{"invalid_utf8", "POST", "/alerts",
                 R"({"alerts":[{"status":"firing","labels":{"alertname":"OpenClawGatewayDown","gateway":")"
-                "\xc3\x28" R"("},"startsAt":"t","fingerprint":"f"}]})", kAuth, 400},
-        Refused{"missing_fields", "POST", "/alerts", R"({"alerts":[{"status":"firing"}]})", kAuth, 400},
+                "\xc3\x28" R"("},"startsAt":"t","fingerprint":"f"}]})", kJsonAuth, 400},
+        Refused{"missing_fields", "POST", "/alerts", R"({"alerts":[{"status":"firing"}]})", kJsonAuth, 400},
         Refused{"no_credentials", "POST", "/alerts", kFiring, {}, 401},
         Refused{"wrong_bearer", "POST", "/alerts", kFiring, {"Authorization: Bearer s3cret-tokeN"}, 401},
         Refused{"wrong_basic_password", "POST", "/alerts", kFiring,
@@ -131,7 +133,30 @@ INSTANTIATE_TEST_SUITE_P(
         Refused{"double_slash", "POST", "//alerts", kFiring, {}, 401},
         Refused{"lower_case_scheme_empty_bearer", "POST", "/alerts", kFiring, {"Authorization: bearer "}, 401},
         Refused{"token_prefix", "POST", "/alerts", kFiring, {"Authorization: Bearer s3cret"}, 401},
-        Refused{"token_with_suffix", "POST", "/alerts", kFiring, {"Authorization: Bearer s3cret-token2"}, 401}),
+        Refused{"token_with_suffix", "POST", "/alerts", kFiring, {"Authorization: Bearer s3cret-token2"}, 401},
+        // Browsers (docs/restart-hook.md "What the hook refuses"): a page can POST a form's content types to any
+        // origin without a CORS preflight; a page on another site says so; a DNS-rebinding page names its own host.
+        Refused{"text_plain_post", "POST", "/alerts", kFiring,
+                {"Authorization: Bearer s3cret-token", "Content-Type: text/plain"}, 415},
+        Refused{"form_post", "POST", "/alerts", kFiring,
+                {"Authorization: Bearer s3cret-token", "Content-Type: application/x-www-form-urlencoded"}, 415},
+        Refused{"no_content_type", "POST", "/alerts", kFiring, kAuth, 415},
+        Refused{"json_lookalike_content_type", "POST", "/alerts", kFiring,
+                {"Authorization: Bearer s3cret-token", "Content-Type: application/jsonp"}, 415},
+        Refused{"text_plain_circuit_reset", "POST", "/api/v1/circuit/reset?gateway=default", "",
+                {"Authorization: Bearer s3cret-token", "Content-Type: text/plain"}, 415},
+        Refused{"circuit_reset_by_get", "GET", "/api/v1/circuit/reset?gateway=default", "", kAuth, 405},
+        Refused{"cross_site", "POST", "/alerts", kFiring,
+                {"Authorization: Bearer s3cret-token", "Content-Type: application/json", "Sec-Fetch-Site: cross-site"},
+                403},
+        Refused{"cross_site_status_page", "GET", "/", "", {"Authorization: Bearer s3cret-token",
+                                                           "Sec-Fetch-Site: cross-site"}, 403},
+        Refused{"rebinding_host", "POST", "/alerts", kFiring,
+                {"Authorization: Bearer s3cret-token", "Content-Type: application/json", "Host: evil.example"}, 403},
+        Refused{"rebinding_host_unauthenticated", "GET", "/", "", {"Host: evil.example:9788"}, 403},
+        Refused{"cors_preflight", "OPTIONS", "/alerts", "",
+                {"Origin: http://evil.example", "Access-Control-Request-Method: POST",
+                 "Access-Control-Request-Headers: content-type"}, 401}),
     [](const ::testing::TestParamInfo<Refused>& param_info) { return std::string(param_info.param.name); });
 
 TEST_F(HookHttpTest, AlertContentsNeverReachArgv) {
@@ -232,9 +257,10 @@ TEST_F(HookHttpTest, CircuitOpensIsVisibleAndResetsThroughTheEndpoint) {
   const auto refused = post(alert(3));
   EXPECT_EQ(nlohmann::json::parse(refused.body)["decisions"][0]["reason"], "circuit_open");
   EXPECT_NE(metric_text().find(R"(openclaw_restart_hook_circuit_open{gateway="default"} 1)"), std::string::npos);
-  EXPECT_EQ(t::http_request("POST", base + "/api/v1/circuit/reset?gateway=nope", "", {kBearer}).status, 404);
-  EXPECT_EQ(t::http_request("POST", base + "/api/v1/circuit/reset", "", {kBearer}).status, 400);
-  EXPECT_EQ(t::http_request("POST", base + "/api/v1/circuit/reset?gateway=default", "", {kBearer}).status, 200);
+  const std::vector<std::string> json = {kBearer, "Content-Type: application/json"};
+  EXPECT_EQ(t::http_request("POST", base + "/api/v1/circuit/reset?gateway=nope", "", json).status, 404);
+  EXPECT_EQ(t::http_request("POST", base + "/api/v1/circuit/reset", "", json).status, 400);
+  EXPECT_EQ(t::http_request("POST", base + "/api/v1/circuit/reset?gateway=default", "", json).status, 200);
   EXPECT_NE(metric_text().find(R"(openclaw_restart_hook_circuit_open{gateway="default"} 0)"), std::string::npos);
   EXPECT_EQ(nlohmann::json::parse(post(alert(4)).body)["decisions"][0]["reason"], "executed");
   wait_idle();
