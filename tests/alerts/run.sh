@@ -140,7 +140,9 @@ dashboards_negative_cases() {
   bad_dashboard "variable 'spare' is defined but never used" \
     'd["templating"]["list"].append(dict(d["templating"]["list"][1], name="spare"))'
   bad_dashboard "variable 'gateway': expected label_values(SELECTOR, LABEL)" \
-    'd["templating"]["list"][1]["query"]["query"] = "openclaw_gateway_up"'
+    '[v for v in d["templating"]["list"] if v["name"] == "gateway"][0]["query"]["query"] = "openclaw_gateway_up"'
+  bad_dashboard "templating needs a \`host\` variable" \
+    'd["templating"]["list"] = [v for v in d["templating"]["list"] if v["name"] != "host"]; d["panels"] = []; d["annotations"]["list"] = []'
   bad_dashboard "panel 'Ready' A: unknown metric 'openclaw_gateway_readyy'" \
     'P["Ready"]["targets"][0]["expr"] = P["Ready"]["targets"][0]["expr"].replace("_ready", "_readyy")'
   bad_dashboard "annotation 'Gateway process starts': unknown metric 'openclaw_gateway_start_time_seconds'" \
@@ -456,6 +458,16 @@ for h in ("gw-a", "gw-b", "gw-c"):
 print("fleet files: inhibitions compare host, receivers, targets and hook configs as the inventory says")
 PY
     "$python" tests/alerts/check_fleet_windows.py "$tmp/f/alertmanager.yml" 1 8 "$tmp/f"
+    # The fleet's snippet merged into a user's Alertmanager (docs/alerts.md): the same per-host routes come first; an
+    # unknown host's restart alert goes on to the user's routes (their pager), never to a hook.
+    "$python" tests/alerts/merge_snippet.py "$tmp/f/alertmanager-snippet.yml" tests/alerts/user-alertmanager.yml "$tmp/f/merged.yml"
+    amtool check-config "$tmp/f/merged.yml" >/dev/null
+    for h in gw-a gw-b gw-c; do
+      got=$(amtool config routes test --config.file "$tmp/f/merged.yml" alertname=OpenClawGatewayDown severity=critical action=restart urgency=immediate host=$h gateway=default)
+      [[ $got == "openclaw-restart-hook/$h" ]] || { echo "merged fleet snippet: $h's restart alert routed to '$got'" >&2; exit 1; }
+    done
+    got=$(amtool config routes test --config.file "$tmp/f/merged.yml" alertname=OpenClawGatewayDown severity=critical action=restart urgency=immediate host=gw-z gateway=default)
+    [[ $got == pager ]] || { echo "merged fleet snippet: an unknown host's restart alert routed to '$got', expected pager" >&2; exit 1; }
     # The shipped Prometheus config with the fleet's file_sd files in place of the committed (empty) ones.
     echo token >"$tmp/token"
     sed -e "s#/etc/prometheus/openclaw-restart-hook.token#$tmp/token#" -e "s#\.\./alerts/openclaw-gateway#$PWD/alerts/openclaw-gateway#" \
