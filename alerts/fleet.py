@@ -6,6 +6,7 @@ renders them. docs/fleet.md explains the rules this file implements.
 
 import datetime
 import json
+import os
 import re
 import sys
 import zoneinfo
@@ -85,7 +86,7 @@ def load(path, values, validate, window_minutes):
             "hook_url": h["hook_url"], "hook_target": f"{hm.group(2)}:{hm.group(3)}", "hook_scheme": hm.group(1),
             "hook_credentials_file": credentials, "time_zone": zone, "windows": windows, "explicit": windows is not None,
         })
-    fleet = {"k": k, "hosts": hosts}
+    fleet = {"k": k, "hosts": hosts, "path": os.path.relpath(path)}
     stagger(fleet, values["scheduled_windows"], window_minutes)
     return fleet
 
@@ -104,6 +105,17 @@ def shifted(windows, shift, window_minutes):
         a, b = (a + shift) % 1440, (b + shift) % 1440 or 1440
         out += [(a, b)] if a < b else [(a, 1440), (0, b)]
     return [f"{fmt_minute(a)}-{fmt_minute(b) if b < 1440 else '24:00'}" for a, b in sorted(out)]
+
+
+def joined_at_midnight(windows):
+    """For the hook, whose windows may cross midnight (end < start): "23:50-24:00" + "00:00-00:20" -> "23:50-00:20",
+    one window, so its per-host jitter spreads over the whole window, not over each piece."""
+    ends = [w for w in windows if w.endswith("-24:00") and not w.startswith("00:00")]
+    starts = [w for w in windows if w.startswith("00:00-") and not w.endswith("24:00")]
+    if len(ends) != 1 or len(starts) != 1:
+        return list(windows)
+    rest = [w for w in windows if w not in (ends[0], starts[0])]
+    return [f"{ends[0][:5]}-{starts[0][6:]}"] + rest
 
 
 def stagger(fleet, base_windows, window_minutes):
@@ -170,7 +182,7 @@ def check(fleet, values, window_minutes, duration_seconds):
     most, minute, names = max_open(hosts, window_minutes)
     if most > fleet["k"]:
         problems.append(
-            f"alerts/fleet.yml: {most} hosts' windows are open at {fmt_minute(minute)} UTC ({', '.join(names)}), more "
+            f"{fleet['path']}: {most} hosts' windows are open at {fmt_minute(minute)} UTC ({', '.join(names)}), more "
             f"than max_restarting_hosts ({fleet['k']}): raise it, shorten scheduled_windows (more slots fit between "
             "two windows), or change the hosts' own windows (docs/fleet.md, \"Staggered restarts\")")
     for h in hosts:
@@ -178,7 +190,7 @@ def check(fleet, values, window_minutes, duration_seconds):
         always = any(window_minutes(w)[1] - window_minutes(w)[0] >= 1440 for w in h["windows"])
         gaps = [(b - a) * 60 for a, b in zip(starts, starts[1:] + [starts[0] + 1440])]
         if not always and max(gaps) > float(values["uptime_max_seconds"]):
-            warnings.append(f"alerts/fleet.yml: host {h['name']}: windows {h['windows']} are up to {max(gaps):g}s "
+            warnings.append(f"{fleet['path']}: host {h['name']}: windows {h['windows']} are up to {max(gaps):g}s "
                             f"apart, more than uptime_max_seconds ({values['uptime_max_seconds']})")
     return problems, warnings
 

@@ -517,7 +517,7 @@ def main():
         print(f"generate: NOTE: {note}", file=sys.stderr)
     for h in fleet["hosts"]:  # the hook's config for each host: its own windows and zone
         # auth: the token's path on the gateway host, as install.sh expects it (it puts its own token file there)
-        host_values = dict(values, scheduled_windows=h["windows"], scheduled_time_zone=h["time_zone"],
+        host_values = dict(values, scheduled_windows=fleet_inventory.joined_at_midnight(h["windows"]), scheduled_time_zone=h["time_zone"],
                            hook_credentials_file="/etc/openclaw-restart-hook/token")
         text = render(os.path.join(ROOT, HOOK_TEMPLATE), host_values)
         outputs.append((f"alerts/openclaw-restart-hook.{h['name']}.yml",

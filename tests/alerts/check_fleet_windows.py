@@ -55,8 +55,11 @@ def main(am_path, k, max_gap_hours, hook_dir=None):
         for name, (tz, ranges) in hosts.items():
             path = os.path.join(hook_dir, f"openclaw-restart-hook.{name}.yml")
             hook = yaml.safe_load(open(path, encoding="utf-8"))
-            got = sorted((minutes(w["start"]), minutes(w["end"]), w.get("location", "UTC"))
-                         for w in hook["policy"]["low_traffic_windows"])
+            got = []
+            for w in hook["policy"]["low_traffic_windows"]:  # the hook's may cross midnight: split as Alertmanager's
+                a, b, loc = minutes(w["start"]), minutes(w["end"]) or 1440, w.get("location", "UTC")
+                got += [(a, b, loc)] if a < b else [(a, 1440, loc), (0, minutes(w["end"]), loc)]
+            got.sort()
             want = sorted((a, b, str(tz.key)) for a, b in ranges)
             if got != want:
                 sys.exit(f"{path}: low_traffic_windows {got} != Alertmanager's {want}")

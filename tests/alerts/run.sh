@@ -704,7 +704,19 @@ print(" ".join(sorted(",".join(f"{k}={v}" for k, v in sorted(x["metric"].items()
     broken "$tmp/config.yml" "$tmp/bad.yml" 's/action: systemctl/action: reboot/'
     if "$hook" --check-config --config.file "$tmp/bad.yml" >/dev/null 2>&1; then
       echo "the hook accepted an invalid action: its --check-config proves nothing" >&2; exit 1
-    fi ;;
+    fi
+    # Each host's config of a fleet (its staggered windows, its zone), as install.sh would install it; a window the
+    # stagger moved across midnight (slot 1 of 23:20-23:50) is one window for the hook (end < start), which it accepts.
+    sed 's|time_zone: Asia/Kolkata|time_zone: UTC|' tests/alerts/fleet-sample.yml >"$tmp/fleet.yml"
+    "$python" alerts/generate.py --fleet "$tmp/fleet.yml" --set 'scheduled_windows=[07:20-07:50, 15:20-15:50, 23:20-23:50]' \
+      --out-dir "$tmp/fleet" >/dev/null 2>&1
+    grep -q -- '- {start: "23:50", end: "00:20", location: UTC}' "$tmp/fleet/openclaw-restart-hook.gw-b.yml"
+    "$python" tests/alerts/check_fleet_windows.py "$tmp/fleet/alertmanager.yml" 1 8 "$tmp/fleet"
+    for f in "$tmp"/fleet/openclaw-restart-hook.*.yml; do
+      sed -e "s|/etc/openclaw-restart-hook/token|$tmp/token|" -e "s|^state_dir: [^ ]*|state_dir: $tmp/state|" "$f" >"$tmp/host.yml"
+      "$hook" --check-config --config.file "$tmp/host.yml" >/dev/null || { echo "$f: refused by the hook" >&2; exit 1; }
+      echo "fleet hook config $(basename "$f"): accepted"
+    done ;;
 
   *) echo "unknown check $1" >&2; exit 2 ;;
 esac
