@@ -65,6 +65,8 @@ alert_contract_negative_cases() {
   bad_rules 'the record gateway:openclaw_gateway_unhealthy:down_condition must have exactly OpenClawGatewayDown' \
     '/record: gateway:openclaw_gateway_unhealthy:down_condition$/,/alert:/s/openclaw_gateway_draining == 1$/openclaw_gateway_draining == 0/'
   bad_rules 'required alert Watchdog is missing' 's/alert: Watchdog$/alert: WatchDog/'
+  bad_rules 'OpenClawGatewayFdExhaustion: on (gateway, instance, job) must list host' \
+    's|openclaw_gateway_open_fds / openclaw_gateway_max_fds > 0.8$|openclaw_gateway_open_fds / on (gateway, instance, job) openclaw_gateway_max_fds > 0.8|'
   bad_rules 'OpenClawGatewayDown: urgency without action' '/alert: OpenClawGatewayDown$/,/annotations:/{/action: restart/d}'
   bad_rules 'OpenClawGatewayRestartFailed: pages a human and must never carry action' \
     '/alert: OpenClawGatewayRestartFailed$/,/annotations:/s/^( +)severity: critical$/&\n\1action: restart\n\1urgency: immediate/'
