@@ -5,6 +5,7 @@ and the gateway dashboard from alerts/thresholds.yml.
     alerts/generate.py                      # re-render the committed files after editing alerts/thresholds.yml
     alerts/generate.py --check              # exit 1 (with a diff) when a committed file is not what thresholds.yml renders
     alerts/generate.py --overrides alerts/profiles/demo.yml --set hook_url=http://127.0.0.1:PORT/alerts --out-dir DIR
+    alerts/generate.py --fleet my-fleet.yml --out-dir DIR   # a fleet: routes, windows, targets per host (docs/fleet.md)
 
 Overrides are applied in order: thresholds file, then each --overrides file, then each --set. Every key must already
 exist in the thresholds file (a typo is an error, never a silently ignored setting), and every value is validated
@@ -17,6 +18,8 @@ import os
 import re
 import sys
 
+import fleet as fleet_inventory  # alerts/fleet.py, next to this script
+
 try:
     import yaml
 except ImportError:  # pragma: no cover - the message is the point
@@ -24,6 +27,8 @@ except ImportError:  # pragma: no cover - the message is the point
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_THRESHOLDS = os.path.join(ROOT, "alerts", "thresholds.yml")
+DEFAULT_FLEET = os.path.join(ROOT, "alerts", "fleet.yml")
+HOOK_TEMPLATE = "alerts/templates/openclaw-restart-hook.yml.in"
 
 # template -> committed output (--out-dir writes the output's base name into DIR)
 TEMPLATES = [
@@ -352,6 +357,8 @@ def derived(values):
 
 def render_value(key, fmt, values, indent):
     value = values[key]
+    if key == "fleet_hosts":
+        return fleet_inventory.render(fmt, values["fleet"], values, indent, yaml_string)
     if key == "human_channels" and fmt == "receiver":
         return human_receiver(values, indent)
     if key == "deadman_url" and fmt == "receiver":
@@ -459,6 +466,8 @@ def main():
     parser.add_argument("--overrides", action="append", default=[], metavar="FILE",
                         help="a `key: value` file applied on top (repeatable), e.g. alerts/profiles/demo.yml")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="one override (repeatable)")
+    parser.add_argument("--fleet", default=DEFAULT_FLEET, metavar="FILE",
+                        help="the inventory of gateway hosts (default: %(default)s; no hosts = one host)")
     parser.add_argument("--out-dir", help="write the files into DIR instead of over the committed ones")
     parser.add_argument("--check", action="store_true", help="compare the committed files with a fresh rendering")
     args = parser.parse_args()
@@ -481,17 +490,39 @@ def main():
     if problems:
         sys.exit("generate: the settings do not fit together:\n  " + "\n  ".join(problems))
     values.update(derived(values))
+    fleet = fleet_inventory.load(args.fleet, values, validate, window_minutes)
+    problems, warnings = fleet_inventory.check(fleet, values, window_minutes, duration_seconds)
+    for warning in warnings:
+        print(f"generate: WARNING: {warning}", file=sys.stderr)
+    if problems:
+        sys.exit("generate: the fleet does not fit together:\n  " + "\n  ".join(problems))
+    values["fleet"] = fleet
+    values["fleet_hosts"] = [h["name"] for h in fleet["hosts"]]
     if not values["human_channels"]:
         print("generate: WARNING: human_channels is empty: alerts for people go nowhere (OpenClawNoHumanChannel fires "
               "until you choose a channel in alerts/thresholds.yml)", file=sys.stderr)
 
     if args.check and (args.out_dir or len(overrides) > 1 or sets):
         sys.exit("--check compares the committed files with the defaults: it takes no overrides and no --out-dir")
+    if args.check and os.path.realpath(args.fleet) != os.path.realpath(DEFAULT_FLEET):
+        sys.exit("--check compares the committed files with the defaults: it takes no --fleet")
 
     outputs = [(committed, render(os.path.join(ROOT, template), values)) for template, committed in TEMPLATES]
     for source, committed in STATIC_FILES:
         with open(os.path.join(ROOT, source), encoding="utf-8") as f:
             outputs.append((committed, f.read()))
+    targets, notes = fleet_inventory.target_files(fleet)
+    outputs += [(f"alerts/{name}", text) for name, text in targets.items()]
+    for note in notes:
+        print(f"generate: NOTE: {note}", file=sys.stderr)
+    for h in fleet["hosts"]:  # the hook's config for each host: its own windows and zone
+        # auth: the token's path on the gateway host, as install.sh expects it (it puts its own token file there)
+        host_values = dict(values, scheduled_windows=fleet_inventory.joined_at_midnight(h["windows"]), scheduled_time_zone=h["time_zone"],
+                           hook_credentials_file="/etc/openclaw-restart-hook/token")
+        text = render(os.path.join(ROOT, HOOK_TEMPLATE), host_values)
+        outputs.append((f"alerts/openclaw-restart-hook.{h['name']}.yml",
+                        f"# For host {h['name']} of the fleet inventory: run this host's hook with --host {h['name']} "
+                        "(docs/fleet.md).\n" + text))
     stale = False
     for committed, text in outputs:
         target = os.path.join(args.out_dir, os.path.basename(committed)) if args.out_dir else os.path.join(ROOT, committed)

@@ -12,6 +12,7 @@
 - the recorded Down condition (gateway:openclaw_gateway_unhealthy:down_condition) is the text of Down's expression;
 - runbook_url ends in /<AlertName>.md and docs/runbooks/<AlertName>.md exists; no runbook (a capitalised .md file)
   without an alert (lower-case pages such as maintenance.md are guides, not runbooks);
+- every `on (...)` that lists labels lists `host` (a fleet tells hosts apart by it: docs/fleet.md);
 - every metric name in the rules is a known one (tests/alerts/known_metrics.txt, or recorded by the rules file itself);
 - every alertname in an inhibit rule is a real alert, and the scheduled route is restricted by active_time_intervals;
 - routing, with `amtool config routes test` (its answer compared here): restart alerts -> openclaw-restart-hook, Watchdog
@@ -122,6 +123,11 @@ def main(rules_path, am_path, runbook_dir):
             bad(f"{name}: runbook_url must end in /{name}.md, got {a['runbook']!r}")
         if not os.path.isfile(os.path.join(runbook_dir, f"{name}.md")):
             bad(f"{name}: runbook {runbook_dir}/{name}.md is missing")
+        # A fleet tells hosts apart by `host` only (docs/fleet.md): a join that lists labels must list it, or a
+        # division drops it from the alert (which then misses its host's hook) or matches another host's gateway.
+        for listed in re.findall(r"\bon\s*\(([^)]*)\)", a["expr"]):
+            if listed.strip() and "host" not in re.split(r"[\s,]+", listed):
+                bad(f"{name}: on ({listed.strip()}) must list host (a fleet tells hosts apart by it)")
         stripped = GROUPING_RE.sub(r"\1", re.sub(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|\{[^}]*\}', "", a["expr"]))
         for word in re.findall(r"\b([A-Za-z_][A-Za-z0-9_:]*)\b", stripped):
             if word in FUNCS_AND_KEYWORDS:

@@ -3,7 +3,7 @@
 
     check_dashboards.py DASHBOARD.json...    exit 1 with one line per problem
 
-Checks: valid JSON; uid, title, schemaVersion; a `gateway` and an `instance` variable; links only to dashboards of the
+Checks: valid JSON; uid, title, schemaVersion; a `host`, a `gateway` and an `instance` variable; links only to dashboards of the
 same directory, and a link to each of them; annotations that take their time from a timestamp series
 (useValueForTime), never `changes(...[$__interval])`, which misses a change between two steps; unique panel ids; a gridPos inside the 24-column grid on every panel and
 no two panels overlapping; datasource `${datasource}` on every query panel, target and annotation; every templating
@@ -66,9 +66,9 @@ def check(path, problems, exprs):
     if not ds_var or ds_var.get("type") != "datasource" or ds_var.get("query") != "prometheus":
         bad("templating needs a `datasource` variable of type datasource with query prometheus")
 
-    for name in ("gateway", "instance"):
+    for name in ("host", "gateway", "instance"):
         if name not in variables:
-            bad(f"templating needs a `{name}` variable (filter by gateway and by host)")
+            bad(f"templating needs a `{name}` variable (filter by host, gateway and target)")
     here = os.path.dirname(os.path.abspath(path))
     uids = {}
     for other in sorted(os.listdir(here)):

@@ -65,6 +65,8 @@ alert_contract_negative_cases() {
   bad_rules 'the record gateway:openclaw_gateway_unhealthy:down_condition must have exactly OpenClawGatewayDown' \
     '/record: gateway:openclaw_gateway_unhealthy:down_condition$/,/alert:/s/openclaw_gateway_draining == 1$/openclaw_gateway_draining == 0/'
   bad_rules 'required alert Watchdog is missing' 's/alert: Watchdog$/alert: WatchDog/'
+  bad_rules 'OpenClawGatewayFdExhaustion: on (gateway, instance, job) must list host' \
+    's|openclaw_gateway_open_fds / openclaw_gateway_max_fds > 0.8$|openclaw_gateway_open_fds / on (gateway, instance, job) openclaw_gateway_max_fds > 0.8|'
   bad_rules 'OpenClawGatewayDown: urgency without action' '/alert: OpenClawGatewayDown$/,/annotations:/{/action: restart/d}'
   bad_rules 'OpenClawGatewayRestartFailed: pages a human and must never carry action' \
     '/alert: OpenClawGatewayRestartFailed$/,/annotations:/s/^( +)severity: critical$/&\n\1action: restart\n\1urgency: immediate/'
@@ -140,7 +142,9 @@ dashboards_negative_cases() {
   bad_dashboard "variable 'spare' is defined but never used" \
     'd["templating"]["list"].append(dict(d["templating"]["list"][1], name="spare"))'
   bad_dashboard "variable 'gateway': expected label_values(SELECTOR, LABEL)" \
-    'd["templating"]["list"][1]["query"]["query"] = "openclaw_gateway_up"'
+    '[v for v in d["templating"]["list"] if v["name"] == "gateway"][0]["query"]["query"] = "openclaw_gateway_up"'
+  bad_dashboard "templating needs a \`host\` variable" \
+    'd["templating"]["list"] = [v for v in d["templating"]["list"] if v["name"] != "host"]; d["panels"] = []; d["annotations"]["list"] = []'
   bad_dashboard "panel 'Ready' A: unknown metric 'openclaw_gateway_readyy'" \
     'P["Ready"]["targets"][0]["expr"] = P["Ready"]["targets"][0]["expr"].replace("_ready", "_readyy")'
   bad_dashboard "annotation 'Gateway process starts': unknown metric 'openclaw_gateway_start_time_seconds'" \
@@ -406,6 +410,235 @@ PY
       "$python" tests/alerts/merge_snippet.py "$tmp/r/alertmanager-snippet.yml" "$tmp/clash.yml" "$tmp/r/x.yml"
     echo "alertmanager snippet: ok" ;;
 
+  fleet_routing)
+    # The three-host sample inventory (tests/alerts/fleet-sample.yml), rendered: each host's restart alerts reach that
+    # host's hook only, a restart alert naming a host outside the inventory (or none) reaches people, every inhibit
+    # rule compares host and gateway (single-host files too), the file_sd targets carry the inventory's host, and each
+    # host's hook config has the windows Alertmanager opens its scheduled route in.
+    need amtool prometheus-alertmanager; need promtool prometheus
+    "$python" alerts/generate.py --fleet tests/alerts/fleet-sample.yml \
+      --set hook_credentials_file=/etc/prometheus/openclaw-restart-hook.token --out-dir "$tmp/f" >/dev/null 2>&1
+    amtool check-config "$tmp/f/alertmanager.yml" >/dev/null
+    routes_to() {  # EXPECTED LABEL=VALUE...
+      local expected=$1 got; shift
+      got=$(amtool config routes test --config.file "$tmp/f/alertmanager.yml" "$@" 2>/dev/null)
+      [[ $got == "$expected" ]] || { echo "fleet: $* routed to '$got', expected '$expected'" >&2; exit 1; }
+    }
+    for h in gw-a gw-b gw-c; do
+      routes_to "openclaw-restart-hook/$h" alertname=OpenClawGatewayDown action=restart urgency=immediate host=$h gateway=default
+      routes_to "openclaw-restart-hook/$h" alertname=OpenClawGatewayScheduledRestartDue action=restart urgency=scheduled host=$h gateway=default
+      routes_to people alertname=OpenClawGatewayRestartLoop severity=critical host=$h gateway=default
+    done
+    routes_to people alertname=OpenClawGatewayDown action=restart urgency=immediate host=gw-z gateway=default
+    routes_to people alertname=OpenClawGatewayDown action=restart urgency=immediate gateway=default
+    routes_to deadman alertname=Watchdog severity=info
+    "$python" - "$tmp/f" alerts/alertmanager.yml alerts/alertmanager-snippet.yml <<'PY'
+import json, sys, yaml
+d = sys.argv[1]
+for path in [f"{d}/alertmanager.yml", f"{d}/alertmanager-snippet.yml"] + sys.argv[2:]:
+    for rule in yaml.safe_load(open(path))["inhibit_rules"]:
+        assert {"host", "gateway"} <= set(rule["equal"]), f"{path}: inhibit rule {rule} does not compare host and gateway"
+am = yaml.safe_load(open(f"{d}/alertmanager.yml"))
+hooks = {r["name"]: r["webhook_configs"][0] for r in am["receivers"] if r["name"].startswith("openclaw-restart-hook")}
+assert {n: (h["url"], h["http_config"]["authorization"]["credentials_file"]) for n, h in hooks.items()} == {
+    "openclaw-restart-hook/gw-a": ("http://10.0.0.1:9788/alerts", "/etc/prometheus/openclaw-restart-hook.token"),
+    "openclaw-restart-hook/gw-b": ("https://10.0.0.2:9788/alerts", "/etc/prometheus/openclaw-restart-hook.token"),
+    "openclaw-restart-hook/gw-c": ("http://gw-c.example.org:9788/alerts", "/etc/prometheus/openclaw-hooks/gw-c.token"),
+}, hooks
+load = lambda name: yaml.safe_load(open(f"{d}/{name}"))
+assert load("openclaw-exporters.targets.yml") == [
+    {"targets": ["10.0.0.1:9789"], "labels": {"host": "gw-a"}},
+    {"targets": ["10.0.0.2:9789"], "labels": {"host": "gw-b", "__scheme__": "https"}},
+    {"targets": ["gw-c.example.org:9789"], "labels": {"host": "gw-c"}}], load("openclaw-exporters.targets.yml")
+assert load("openclaw-hooks.targets.yml") == [
+    {"targets": ["10.0.0.1:9788"], "labels": {"host": "gw-a"}},
+    {"targets": ["10.0.0.2:9788"], "labels": {"host": "gw-b", "__scheme__": "https"}}], load("openclaw-hooks.targets.yml")
+assert load("openclaw-hooks-1.targets.yml") == [{"targets": ["gw-c.example.org:9788"], "labels": {"host": "gw-c"}}]
+for h in ("gw-a", "gw-b", "gw-c"):
+    text = open(f"{d}/openclaw-restart-hook.{h}.yml").read()
+    assert f"--host {h}" in text and "bearer_token_file: /etc/openclaw-restart-hook/token" in text, h
+print("fleet files: inhibitions compare host, receivers, targets and hook configs as the inventory says")
+PY
+    "$python" tests/alerts/check_fleet_windows.py "$tmp/f/alertmanager.yml" 1 8 "$tmp/f"
+    # The fleet's snippet merged into a user's Alertmanager (docs/alerts.md): the same per-host routes come first; an
+    # unknown host's restart alert goes on to the user's routes (their pager), never to a hook.
+    "$python" tests/alerts/merge_snippet.py "$tmp/f/alertmanager-snippet.yml" tests/alerts/user-alertmanager.yml "$tmp/f/merged.yml"
+    amtool check-config "$tmp/f/merged.yml" >/dev/null
+    for h in gw-a gw-b gw-c; do
+      got=$(amtool config routes test --config.file "$tmp/f/merged.yml" alertname=OpenClawGatewayDown severity=critical action=restart urgency=immediate host=$h gateway=default)
+      [[ $got == "openclaw-restart-hook/$h" ]] || { echo "merged fleet snippet: $h's restart alert routed to '$got'" >&2; exit 1; }
+    done
+    got=$(amtool config routes test --config.file "$tmp/f/merged.yml" alertname=OpenClawGatewayDown severity=critical action=restart urgency=immediate host=gw-z gateway=default)
+    [[ $got == pager ]] || { echo "merged fleet snippet: an unknown host's restart alert routed to '$got', expected pager" >&2; exit 1; }
+    # The shipped Prometheus config with the fleet's file_sd files in place of the committed (empty) ones.
+    echo token >"$tmp/token"
+    sed -e "s#/etc/prometheus/openclaw-restart-hook.token#$tmp/token#" -e "s#\.\./alerts/openclaw-gateway#$PWD/alerts/openclaw-gateway#" \
+      -e "s#\.\./alerts/openclaw-\([a-z]*\).targets.yml#$tmp/f/openclaw-\1.targets.yml#" deploy/prometheus.yml >"$tmp/prometheus.yml"
+    out=$(promtool check config "$tmp/prometheus.yml" 2>&1) || { echo "$out" >&2; exit 1; }
+    if grep -q WARNING <<<"$out"; then echo "$out" >&2; exit 1; fi
+    grep -q "$tmp/f/openclaw-hooks.targets.yml" "$tmp/prometheus.yml"
+    # The token Prometheus' hook job reads is the one the generator sorts hooks by.
+    grep -q "credentials_file: $("$python" -c 'import sys; sys.path.insert(0, "alerts"); import fleet; print(fleet.PROMETHEUS_HOOK_TOKEN)')$" deploy/prometheus.yml
+    # Inventories the generator must refuse.
+    bad_fleet() {  # REASON YAML
+      printf '%s\n' "$2" >"$tmp/bad-fleet.yml"
+      rejects "$1" "$python" alerts/generate.py --fleet "$tmp/bad-fleet.yml" --out-dir "$tmp/bad"
+    }
+    bad_fleet "host 'gw-a' is listed twice" 'hosts: [{name: gw-a, exporter: "a:1", hook_url: "http://a:2/alerts"}, {name: gw-a, exporter: "b:1", hook_url: "http://b:2/alerts"}]'
+    bad_fleet "unknown key 'hookurl'" 'hosts: [{name: gw-a, exporter: "a:1", hookurl: "http://a:2/alerts"}]'
+    bad_fleet "exporter 'a' is not host:port" 'hosts: [{name: gw-a, exporter: "a", hook_url: "http://a:2/alerts"}]'
+    bad_fleet "Mars/Olympus" 'hosts: [{name: gw-a, exporter: "a:1", hook_url: "http://a:2/alerts", time_zone: Mars/Olympus}]'
+    bad_fleet "2 hosts' windows are open at 04:00 UTC (gw-a, gw-b), more than max_restarting_hosts (1)" \
+      'hosts: [{name: gw-a, exporter: "a:1", hook_url: "http://a:2/alerts"}, {name: gw-b, exporter: "b:1", hook_url: "http://b:2/alerts", windows: [04:00-04:30, 12:00-12:30, 20:00-20:30]}]'
+    echo "fleet routing: ok" ;;
+
+  fleet_stagger)
+    # Ten hosts, at most three restarting at once: the generator staggers them into slots, and the rendered windows
+    # (read back from the files alone) never have more than three open in any minute, each host one every 8 h.
+    need amtool prometheus-alertmanager
+    { echo "max_restarting_hosts: 3"; echo "hosts:"
+      for i in $(seq 0 9); do echo "  - {name: gw-$i, exporter: '10.0.1.$i:9789', hook_url: 'http://10.0.1.$i:9788/alerts'}"; done
+    } >"$tmp/ten.yml"
+    "$python" alerts/generate.py --fleet "$tmp/ten.yml" --out-dir "$tmp/ten" >/dev/null 2>&1
+    amtool check-config "$tmp/ten/alertmanager.yml" >/dev/null
+    "$python" tests/alerts/check_fleet_windows.py "$tmp/ten/alertmanager.yml" 3 8 "$tmp/ten"
+    # The checker can fail: the same files against a limit of 2, and a window moved onto another slot.
+    rejects "3 hosts' windows open at 2027-01-15 04:00 UTC (gw-0, gw-1, gw-2): more than 2" \
+      "$python" tests/alerts/check_fleet_windows.py "$tmp/ten/alertmanager.yml" 2 8 "$tmp/ten"
+    broken "$tmp/ten/openclaw-restart-hook.gw-9.yml" "$tmp/hook9.yml" 's/start: "05:30"/start: "05:00"/'
+    cp "$tmp/hook9.yml" "$tmp/ten/openclaw-restart-hook.gw-9.yml"
+    rejects "openclaw-restart-hook.gw-9.yml: low_traffic_windows" \
+      "$python" tests/alerts/check_fleet_windows.py "$tmp/ten/alertmanager.yml" 3 8 "$tmp/ten"
+    # Sixty hosts need 20 slots of 30 min: more than fit between two windows 8 h apart; the generator says so.
+    { echo "max_restarting_hosts: 3"; echo "hosts:"
+      for i in $(seq 0 59); do echo "  - {name: gw-$i, exporter: '10.0.2.$i:9789', hook_url: 'http://10.0.2.$i:9788/alerts'}"; done
+    } >"$tmp/sixty.yml"
+    rejects "more than max_restarting_hosts (3)" "$python" alerts/generate.py --fleet "$tmp/sixty.yml" --out-dir "$tmp/bad"
+    echo "fleet stagger: ok" ;;
+
+  fleet_inhibition)
+    # A real Alertmanager with the sample fleet's routing (demo timings, every hook URL and people pointed at a sink
+    # this check starts): a restart loop on gw-b suppresses gw-b's restart alert and not gw-a's, which reaches gw-a's
+    # hook (and no other); a restart alert of a host outside the inventory reaches people.
+    need prometheus-alertmanager prometheus-alertmanager; need amtool prometheus-alertmanager
+    echo hook-secret >"$tmp/token"
+    "$python" tests/alerts/webhook_sink.py "$tmp/sink.port" "$tmp/sink.jsonl" & sink=$!
+    am=""
+    trap 'kill $sink $am 2>/dev/null; wait $sink $am 2>/dev/null; rm -rf "$tmp"' EXIT
+    for _ in $(seq 100); do [[ -s $tmp/sink.port ]] && break; sleep 0.05; done
+    sp=$(cat "$tmp/sink.port")
+    sed -e "s#http://10.0.0.1:9788/alerts#http://127.0.0.1:$sp/hook-a#" -e "s#https://10.0.0.2:9788/alerts#http://127.0.0.1:$sp/hook-b#" \
+      -e "s#http://gw-c.example.org:9788/alerts#http://127.0.0.1:$sp/hook-c#" -e "s#hook_credentials_file: .*#hook_credentials_file: $tmp/token#" \
+      -e 's/^max_restarting_hosts: 1$/max_restarting_hosts: 3/' tests/alerts/fleet-sample.yml >"$tmp/fleet.yml"
+    # (the demo profile's window is the whole day: three hosts in it at once need max_restarting_hosts 3)
+    "$python" alerts/generate.py --fleet "$tmp/fleet.yml" --overrides alerts/profiles/demo.yml --set "hook_credentials_file=$tmp/token" \
+      --set human_channels=webhook --set "human_webhook_url=http://127.0.0.1:$sp/people" --out-dir "$tmp/am" >/dev/null 2>&1
+    amport=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    prometheus-alertmanager --config.file="$tmp/am/alertmanager.yml" --storage.path="$tmp/am-data" \
+      --web.listen-address="127.0.0.1:$amport" --cluster.listen-address= --log.level=warn 2>"$tmp/am.log" & am=$!
+    url="http://127.0.0.1:$amport"
+    for _ in $(seq 200); do curl -sf "$url/-/ready" >/dev/null && break; sleep 0.05; done
+    add() { amtool --alertmanager.url="$url" alert add "$@"; }
+    add alertname=OpenClawGatewayRestartLoop severity=critical host=gw-b gateway=default instance=10.0.0.2:9788
+    add alertname=OpenClawGatewayDown severity=critical action=restart urgency=immediate host=gw-b gateway=default instance=10.0.0.2:9789
+    add alertname=OpenClawGatewayDown severity=critical action=restart urgency=immediate host=gw-a gateway=default instance=10.0.0.1:9789
+    add alertname=OpenClawGatewayDown severity=critical action=restart urgency=immediate host=gw-z gateway=default instance=10.9.9.9:9789
+    # Alertmanager's own view: which alerts are suppressed, and by what (polled until all four are known).
+    state() { curl -sf "$url/api/v2/alerts" | "$python" -c '
+import json, sys
+print(" ".join(sorted("%s@%s=%s" % (a["labels"]["alertname"], a["labels"]["host"], a["status"]["state"])
+                      for a in json.load(sys.stdin))))'; }
+    want="OpenClawGatewayDown@gw-a=active OpenClawGatewayDown@gw-b=suppressed OpenClawGatewayDown@gw-z=active OpenClawGatewayRestartLoop@gw-b=active"
+    for _ in $(seq 100); do [[ $(state) == "$want" ]] && break; sleep 0.1; done
+    [[ $(state) == "$want" ]] || { echo "alert states: $(state), expected $want" >&2; cat "$tmp/am.log" >&2; exit 1; }
+    delivered() { [[ -s $tmp/sink.jsonl ]] && "$python" - "$tmp/sink.jsonl" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+print(" ".join(sorted({f"{l['path']}:{a['labels']['alertname']}@{a['labels'].get('host')}" for l in lines for a in l["body"]["alerts"]})))
+PY
+    }
+    want="/hook-a:OpenClawGatewayDown@gw-a /people:OpenClawGatewayDown@gw-z /people:OpenClawGatewayRestartLoop@gw-b"
+    for _ in $(seq 300); do [[ $(delivered) == "$want" ]] && break; sleep 0.1; done
+    [[ $(delivered) == "$want" ]] || { echo "deliveries: $(delivered), expected $want" >&2; exit 1; }
+    grep -q '"authorization": "Bearer hook-secret"' "$tmp/sink.jsonl"
+    echo "fleet inhibition: gw-b's loop suppresses gw-b's restart only; deliveries: $want" ;;
+
+  fleet_prometheus)
+    # A real Prometheus with deploy/prometheus.yml and a fleet's file_sd files: three stand-in targets serve the
+    # `host` label the programs export (gw-b's wrongly says gw-x). The inventory's host wins on every series;
+    # exported_host is dropped except on build_info, where gw-b's mismatch stays visible; `up` carries the host too.
+    # Then a fourth host is added to the inventory and rendered again: Prometheus (the same process) scrapes it.
+    need prometheus prometheus
+    "$python" - "$tmp/stub.ports" <<'PY' & stub=$!
+import sys, threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+claims = ["gw-a", "gw-x", "gw-c", "gw-d"]          # what each target's program says its host is
+servers = []
+for claim in claims:
+    class H(BaseHTTPRequestHandler):
+        body = (f'openclaw_exporter_build_info{{host="{claim}",version="1",revision="r"}} 1\n'
+                f'openclaw_gateway_up{{gateway="default",host="{claim}"}} 1\n').encode()
+        def do_GET(self):
+            self.send_response(200); self.send_header("Content-Type", "text/plain; version=0.0.4"); self.end_headers()
+            self.wfile.write(self.body)
+        def log_message(self, *a): pass
+    servers.append(HTTPServer(("127.0.0.1", 0), H))
+for s in servers:
+    threading.Thread(target=s.serve_forever, daemon=True).start()
+open(sys.argv[1] + ".tmp", "w").write(" ".join(str(s.server_address[1]) for s in servers) + "\n")
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+threading.Event().wait()
+PY
+    prom=""
+    trap 'kill $stub $prom 2>/dev/null; wait $stub $prom 2>/dev/null; rm -rf "$tmp"' EXIT
+    for _ in $(seq 100); do [[ -s $tmp/stub.ports ]] && break; sleep 0.05; done
+    read -r pa pb pc pd <"$tmp/stub.ports"
+    inventory() {  # HOSTS...: name:port
+      echo "max_restarting_hosts: 4"; echo "hosts:"
+      for h in "$@"; do echo "  - {name: ${h%%:*}, exporter: '127.0.0.1:${h##*:}', hook_url: 'http://127.0.0.1:1/alerts'}"; done
+    }
+    inventory gw-a:$pa gw-b:$pb gw-c:$pc >"$tmp/fleet.yml"
+    "$python" alerts/generate.py --fleet "$tmp/fleet.yml" --out-dir "$tmp/r" >/dev/null 2>&1
+    echo token >"$tmp/token"
+    pport=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$python" - "$tmp" "$pport" <<'PY'
+import sys, yaml
+tmp, port = sys.argv[1:]
+text = open("deploy/prometheus.yml").read().replace("../alerts/", tmp + "/r/")
+p = yaml.safe_load(text.replace("/etc/prometheus/openclaw-restart-hook.token", tmp + "/token"))
+p["global"]["scrape_interval"] = p["global"]["evaluation_interval"] = "1s"
+p.pop("alerting"); p.pop("rule_files")
+for job in p["scrape_configs"]:
+    job["static_configs"][0]["targets"] = [] if job["job_name"].startswith("openclaw") else [f"127.0.0.1:{port}"]
+    job.pop("scrape_timeout", None)
+yaml.safe_dump(p, open(tmp + "/prometheus.yml", "w"), sort_keys=False)
+PY
+    prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" --web.listen-address="127.0.0.1:$pport" \
+      --log.level=warn 2>"$tmp/prom.log" & prom=$!
+    q() {  # QUERY: the result as sorted "label=value,..." lines (without __name__ and job)
+      curl -sfG "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=$1" | "$python" -c '
+import json, sys
+r = json.load(sys.stdin)["data"]["result"]
+print(" ".join(sorted(",".join(f"{k}={v}" for k, v in sorted(x["metric"].items()) if k not in ("__name__", "job", "revision", "version"))
+                      for x in r)))'
+    }
+    until_eq() {  # QUERY EXPECTED
+      local got; for _ in $(seq 150); do got=$(q "$1" 2>/dev/null) && [[ $got == "$2" ]] && return 0; sleep 0.1; done
+      printf '%s:\n  got      %s\n  expected %s\n' "$1" "$got" "$2" >&2; cat "$tmp/prom.log" >&2; exit 1
+    }
+    until_eq 'openclaw_gateway_up' "gateway=default,host=gw-a,instance=127.0.0.1:$pa gateway=default,host=gw-b,instance=127.0.0.1:$pb gateway=default,host=gw-c,instance=127.0.0.1:$pc"
+    until_eq 'up{job="openclaw-gateway-exporter"}' "host=gw-a,instance=127.0.0.1:$pa host=gw-b,instance=127.0.0.1:$pb host=gw-c,instance=127.0.0.1:$pc"
+    until_eq 'openclaw_exporter_build_info' "exported_host=gw-a,host=gw-a,instance=127.0.0.1:$pa exported_host=gw-c,host=gw-c,instance=127.0.0.1:$pc exported_host=gw-x,host=gw-b,instance=127.0.0.1:$pb"
+    # The mismatch, as a query can find it: build_info whose program says another host than the inventory.
+    until_eq 'openclaw_exporter_build_info unless on (instance, exported_host) label_replace(openclaw_exporter_build_info, "exported_host", "$1", "host", "(.*)")' \
+      "exported_host=gw-x,host=gw-b,instance=127.0.0.1:$pb"
+    pid_before=$prom
+    inventory gw-a:$pa gw-b:$pb gw-c:$pc gw-d:$pd >"$tmp/fleet.yml"
+    "$python" alerts/generate.py --fleet "$tmp/fleet.yml" --out-dir "$tmp/r" >/dev/null 2>&1
+    until_eq 'up{job="openclaw-gateway-exporter", host="gw-d"}' "host=gw-d,instance=127.0.0.1:$pd"
+    kill -0 "$pid_before" && [[ $prom == "$pid_before" ]]
+    echo "fleet prometheus: the inventory's host on every series, gw-b's mismatch visible on build_info only, gw-d picked up without a restart" ;;
+
   check_alertmanager)
     need amtool prometheus-alertmanager
     amtool check-config alerts/alertmanager.yml ;;
@@ -473,7 +706,19 @@ PY
     broken "$tmp/config.yml" "$tmp/bad.yml" 's/action: systemctl/action: reboot/'
     if "$hook" --check-config --config.file "$tmp/bad.yml" >/dev/null 2>&1; then
       echo "the hook accepted an invalid action: its --check-config proves nothing" >&2; exit 1
-    fi ;;
+    fi
+    # Each host's config of a fleet (its staggered windows, its zone), as install.sh would install it; a window the
+    # stagger moved across midnight (slot 1 of 23:20-23:50) is one window for the hook (end < start), which it accepts.
+    sed 's|time_zone: Asia/Kolkata|time_zone: UTC|' tests/alerts/fleet-sample.yml >"$tmp/fleet.yml"
+    "$python" alerts/generate.py --fleet "$tmp/fleet.yml" --set 'scheduled_windows=[07:20-07:50, 15:20-15:50, 23:20-23:50]' \
+      --out-dir "$tmp/fleet" >/dev/null 2>&1
+    grep -q -- '- {start: "23:50", end: "00:20", location: UTC}' "$tmp/fleet/openclaw-restart-hook.gw-b.yml"
+    "$python" tests/alerts/check_fleet_windows.py "$tmp/fleet/alertmanager.yml" 1 8 "$tmp/fleet"
+    for f in "$tmp"/fleet/openclaw-restart-hook.*.yml; do
+      sed -e "s|/etc/openclaw-restart-hook/token|$tmp/token|" -e "s|^state_dir: [^ ]*|state_dir: $tmp/state|" "$f" >"$tmp/host.yml"
+      "$hook" --check-config --config.file "$tmp/host.yml" >/dev/null || { echo "$f: refused by the hook" >&2; exit 1; }
+      echo "fleet hook config $(basename "$f"): accepted"
+    done ;;
 
   *) echo "unknown check $1" >&2; exit 2 ;;
 esac

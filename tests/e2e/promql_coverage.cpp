@@ -54,6 +54,7 @@ void collect_dashboard_queries(const json& node, std::vector<std::string>& out) 
 std::string expand_grafana(std::string expr, const std::string& run_range) {
   expr = std::regex_replace(expr, std::regex(R"(\$\{?gateway\}?)"), "default");
   expr = std::regex_replace(expr, std::regex(R"(\$\{?instance\}?)"), ".*");  // "All"
+  expr = std::regex_replace(expr, std::regex(R"(\$\{?host\}?)"), ".*");  // "All" (the dashboards' allValue)
   expr = std::regex_replace(expr, std::regex(R"(\$\{?__rate_interval\}?)"), "1m");
   expr = std::regex_replace(expr, std::regex(R"(\$\{?__(interval|range)\}?)"), run_range);
   std::smatch label_values;
