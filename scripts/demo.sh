@@ -117,7 +117,7 @@ trap - INT TERM HUP
 
 # Nothing this demo started may outlive it: every process it starts has the run directory on its command line, or
 # (the real gateway, which renames itself `openclaw-gateway`, and its children) in its environment (HOME).
-left=$(pgrep -a -f "$run_dir")
+left=$(pgrep -a -f "$run_dir" || true)
 for proc in /proc/[0-9]*; do
   if grep -qzF "$run_dir" "$proc/environ" 2>/dev/null; then
     left+=$'\n'"${proc#/proc/} $(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null) (run directory in its environment)"

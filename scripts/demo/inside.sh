@@ -62,9 +62,15 @@ echo "http://127.0.0.1:$(cat "$run/person.port")/slack" >"$run/slack-url"
 # 1. The shipped rules and routing, rendered at demo speed: the documented mechanism (docs/alerts.md), no copies.
 #    The person's channel: Slack, at the sink above (alerts/thresholds.yml: human_channels).
 #    The real gateway answers /readyz 503 for 11-23 s (up to ~70 s on a loaded machine) at every start: Down keeps its
-#    production 2m there, or the demo's 5 s would restart every start-up.
-real_overrides=()
-[[ $gateway == real ]] && real_overrides=(--set for_gateway_down=2m)
+#    production 2m there, or the demo's 5 s would restart every start-up. The hook waits up to 120 s for a new process
+#    to answer (measured up to 57 s under load) and then holds off 10m (MemoryHigh itself ignores 15m after a restart);
+#    a person hears of a gateway still unhealthy after 7m. The generator checks that these fit together.
+hook_verify_timeout=30s hook_cooldown=30s real_overrides=()
+if [[ $gateway == real ]]; then
+  hook_verify_timeout=120s hook_cooldown=10m
+  real_overrides=(--set for_gateway_down=2m --set "hook_verify_timeout=$hook_verify_timeout"
+                  --set "hook_cooldown=$hook_cooldown" --set still_unhealthy_after=7m)
+fi
 python3 "$root/alerts/generate.py" --overrides "$root/alerts/profiles/demo.yml" "${real_overrides[@]}" \
   --set "hook_url=http://127.0.0.1:$hook_port/alerts" --set "hook_credentials_file=$run/hook-token" \
   --set 'human_channels=[slack]' --set "slack_api_url_file=$run/slack-url" --set 'slack_channel=#openclaw' \
@@ -116,7 +122,7 @@ YML
   >>"$run/logs/exporter.log" 2>&1 &
 pids+=($!)
 
-# 4. The hook: restarts with `systemctl --user restart`, at most 3 times in 10 minutes, 30 s apart.
+# 4. The hook: restarts with `systemctl --user restart`, at most 3 times in 10 minutes, 30 s apart (real: 10m).
 cat >"$run/hook.yml" <<YML
 auth: {bearer_token_file: $run/hook-token}
 state_dir: $run/hook-state
@@ -126,10 +132,10 @@ gateways:
     health_url: http://127.0.0.1:$gw_port/readyz
     match: {gateway: default}
 policy:
-  cooldown: 30s
+  cooldown: $hook_cooldown
   max_restarts: 3
   window: 10m
-  verify_timeout: $([[ $gateway == real ]] && echo 120s || echo 30s)   # the real gateway: /readyz 11-23 s after a start, more under load
+  verify_timeout: $hook_verify_timeout
   retry_backoff: 5s
   notice_lead: 30s            # a scheduled restart is announced 30 s ahead (OpenClawGatewayRestartPlanned)
   schedule_jitter: 0s         # one host and a window of the whole day: run when announced
