@@ -5,7 +5,8 @@ after `systemctl --user start` of the gateway unit, from what each component rec
     ready            the exporter's first successful /readyz probe (Prometheus, 1 s resolution)
     pressure line    the real gateway's first `memory pressure: level=critical` line (its own log's `time`)
     counted          the exporter's openclaw_gateway_log_events_total{event="memory_pressure",level="critical"} >= 1
-    alert            OpenClawGatewayMemoryHigh pending, then firing (Prometheus' ALERTS series)
+    alert            the alert the hook restarted for (MemoryHigh on the real gateway) pending, then firing
+                     (Prometheus' ALERTS series)
     hook decision    the restart hook's audit record `decision: restart`
     restart sent     the audit record `restart`: action sent, the old process gone (drain), the new one started
     ready again      ... and its first 2xx from health_url (downtime = sent -> ready again)
@@ -117,14 +118,15 @@ def main():
         events.append((first_time(args.prometheus, 'sum(openclaw_gateway_log_events_total{event="memory_pressure",'
                                   'level="critical"})', t0, now, lambda v: v >= 1),
                        'counted', 'openclaw_gateway_log_events_total{event="memory_pressure",level="critical"} 1'))
-    for state in ('pending', 'firing'):
-        series = f'ALERTS{{alertname="OpenClawGatewayMemoryHigh",alertstate="{state}"}}'
-        events.append((first_time(args.prometheus, series, t0, now), 'alert', f'OpenClawGatewayMemoryHigh {state}'))
-
     records = audit_records(args.audit_log)
     decision = next((r for r in records if r.get('event') == 'decision' and r.get('decision') == 'restart'), None)
+    labels = ((decision or {}).get('alert') or {}).get('labels') or {}
+    alertname = labels.get('alertname', 'OpenClawGatewayMemoryHigh')  # the alert the hook acted on
+    for state in ('pending', 'firing'):
+        series = f'ALERTS{{alertname="{alertname}",alertstate="{state}"}}'
+        events.append((first_time(args.prometheus, series, t0, now), 'alert', f'{alertname} {state}'))
+
     if decision:
-        labels = (decision.get('alert') or {}).get('labels') or {}
         events.append((rfc3339(decision['ts']), 'hook decision',
                        f'restart now for {labels.get("alertname", "?")}'
                        + (f' (measure {labels["measure"]})' if 'measure' in labels else '')))
