@@ -116,11 +116,11 @@ wait "$stack" || status=$?
 trap - INT TERM HUP
 
 # Nothing this demo started may outlive it: every process it starts has the run directory on its command line, or
-# (the real gateway, which renames itself `openclaw-gateway`, and its children) in its environment (HOME).
+# (the real gateway, which renames itself `openclaw-gateway`, and its children) HOME=<run dir>/gateway-home.
 left=$(pgrep -a -f "$run_dir" || true)
 for proc in /proc/[0-9]*; do
-  if grep -qzF "$run_dir" "$proc/environ" 2>/dev/null; then
-    left+=$'\n'"${proc#/proc/} $(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null) (run directory in its environment)"
+  if grep -qzxF "HOME=$run_dir/gateway-home" "$proc/environ" 2>/dev/null; then
+    left+=$'\n'"${proc#/proc/} $(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null) (HOME=$run_dir/gateway-home)"
   fi
 done
 if [[ -n ${left//$'\n'/} ]]; then
@@ -128,7 +128,7 @@ if [[ -n ${left//$'\n'/} ]]; then
   echo "$left" >&2
   status=1
 else
-  echo "demo: stopped; nothing left running (no process has $run_dir on its command line or in its environment)"
+  echo "demo: stopped; nothing left running (no process has $run_dir on its command line or as its HOME)"
 fi
 rm -rf --one-file-system "$run_dir"
 # 130/143: stopped by Ctrl-C / SIGTERM, which is how an interactive demo ends.
