@@ -23,7 +23,8 @@
 #                       $OPENCLAW_REAL_GATEWAY_CACHE, default .cache/openclaw, fetched from npm the first time;
 #                       ~1 GB of memory, ready 11-23 s after each start; the first restart ~1.5 min in)
 #   --no-install        skip install-deps.sh and the build; use an existing build tree (--build-dir). The real
-#                       gateway is still fetched if the cache lacks it (scripts/fetch-openclaw.sh: no network when cached)
+#                       gateway is still fetched if the cache lacks it (scripts/fetch-openclaw.sh; no network once
+#                       cached)
 #   --build-dir DIR     where the binaries are (default: build/release)
 #   --duration SECONDS  stop by itself after that long (for a non-interactive run; default: until Ctrl-C)
 #   --until-restart     stop by itself once the hook has recorded its first verified restart (the smoke test);

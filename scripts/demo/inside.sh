@@ -4,8 +4,8 @@
 # Inputs (environment): OPENCLAW_DEMO_ROOT, _BUILD, _RUN (run directory), _DURATION (0: until SIGTERM),
 # _UNTIL_RESTART (1: stop after the first verified restart), _LEAK,
 # _MEMORY_MAX, _GATEWAY (fixture or real), _OPENCLAW_CACHE (the real gateway's, from scripts/fetch-openclaw.sh),
-# _HEAP_MIB (the real gateway's --max-old-space-size). Every program gets a file under the run directory on its command line, so scripts/demo.sh can
-# prove with `pgrep -f RUN_DIR` that nothing outlived the demo.
+# _HEAP_MIB (the real gateway's --max-old-space-size). Every program gets a file under the run directory on its
+# command line (the real gateway: its HOME), so scripts/demo.sh can prove that nothing outlived the demo.
 set -uo pipefail
 
 root=$OPENCLAW_DEMO_ROOT

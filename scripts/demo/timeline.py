@@ -26,8 +26,8 @@ import time
 import urllib.parse
 import urllib.request
 
-DRAIN_WORDS = ('signal sigterm', 'received sigterm', 'shutdown budget', 'draining', 'drain settled', 'shutdown completed',
-               'shutting down', 'gateway ready', 'listening on')
+DRAIN_WORDS = ('received sigterm', 'shutdown budget', 'draining', 'drain settled', 'shutdown completed',
+               'completed cleanly', 'shutting down', 'gateway ready')
 
 
 def query_range(prometheus, expr, start, end):
@@ -137,7 +137,8 @@ def main():
         ready_again = rfc3339(restart['ts'])
         sent = ready_again - restart['downtime_seconds']
         drain, start = restart.get('drain_seconds') or 0, restart.get('start_seconds') or 0
-        events.append((sent, 'restart sent', f'systemctl --user restart (SIGTERM): pid {restart.get("main_pid_before")}'))
+        before = restart.get('main_pid_before')
+        events.append((sent, 'restart sent', f'systemctl --user restart (SIGTERM): pid {before}'))
         events.append((sent + drain, 'drained', f'the old process exited after {drain:.1f} s'
                        + (' (drain cut off)' if restart.get('drain_cut_off') else '')))
         events.append((sent + drain + start, 'new process', f'pid {restart.get("main_pid_after")}'))
