@@ -26,7 +26,7 @@ stop_all() {
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null; done
   # The real gateway takes seconds to stop (more while it starts): begin now, beside the others' exits, so that all is
   # stopped within with-user-manager.sh's 10 s.
-  [[ $gateway == real ]] && systemctl --user stop --no-block "$unit" >/dev/null 2>&1
+  [[ $gateway == real ]] && systemctl --user stop --no-block -- "$unit" >/dev/null 2>&1
   for pid in "${pids[@]}"; do
     for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null
