@@ -3,8 +3,9 @@
 # (started by tests/lib/with-user-manager.sh, which provides XDG_RUNTIME_DIR and HOME). Not meant to be run alone.
 # Inputs (environment): OPENCLAW_DEMO_ROOT, _BUILD, _RUN (run directory), _DURATION (0: until SIGTERM),
 # _UNTIL_RESTART (1: stop after the first verified restart), _LEAK,
-# _MEMORY_MAX. Every program gets a file under the run directory on its command line, so scripts/demo.sh can
-# prove with `pgrep -f RUN_DIR` that nothing outlived the demo.
+# _MEMORY_MAX, _GATEWAY (fixture or real), _OPENCLAW_CACHE (the real gateway's, from scripts/fetch-openclaw.sh),
+# _HEAP_MIB (the real gateway's --max-old-space-size). Every program gets a file under the run directory on its
+# command line (the real gateway: its HOME), so scripts/demo.sh can prove that nothing outlived the demo.
 set -uo pipefail
 
 root=$OPENCLAW_DEMO_ROOT
@@ -12,6 +13,7 @@ build=$OPENCLAW_DEMO_BUILD
 run=$OPENCLAW_DEMO_RUN
 duration=$OPENCLAW_DEMO_DURATION
 until_restart=${OPENCLAW_DEMO_UNTIL_RESTART:-0}
+gateway=${OPENCLAW_DEMO_GATEWAY:-fixture}
 unit=openclaw-gateway.service
 pids=()
 
@@ -22,6 +24,9 @@ stop_all() {
   say "stopping: the hook, the exporter, Alertmanager, Prometheus, then the gateway unit"
   local pid i
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null; done
+  # The real gateway takes seconds to stop (more while it starts): begin now, beside the others' exits, so that all is
+  # stopped within with-user-manager.sh's 10 s.
+  [[ $gateway == real ]] && systemctl --user stop --no-block -- "$unit" >/dev/null 2>&1
   for pid in "${pids[@]}"; do
     for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null
@@ -59,13 +64,28 @@ echo "http://127.0.0.1:$(cat "$run/person.port")/slack" >"$run/slack-url"
 
 # 1. The shipped rules and routing, rendered at demo speed: the documented mechanism (docs/alerts.md), no copies.
 #    The person's channel: Slack, at the sink above (alerts/thresholds.yml: human_channels).
-python3 "$root/alerts/generate.py" --overrides "$root/alerts/profiles/demo.yml" \
+#    The real gateway answers /readyz 503 for 11-23 s (up to ~70 s on a loaded machine) at every start: Down keeps its
+#    production 2m there, or the demo's 5 s would restart every start-up. The hook waits up to 120 s for a new process
+#    to answer (measured up to 57 s under load) and then holds off 10m (MemoryHigh itself ignores 15m after a restart);
+#    a person hears of a gateway still unhealthy after 7m. The generator checks that these fit together.
+hook_verify_timeout=30s hook_cooldown=30s real_overrides=()
+if [[ $gateway == real ]]; then
+  hook_verify_timeout=120s hook_cooldown=10m
+  real_overrides=(--set for_gateway_down=2m --set "hook_verify_timeout=$hook_verify_timeout"
+                  --set "hook_cooldown=$hook_cooldown" --set still_unhealthy_after=7m)
+fi
+python3 "$root/alerts/generate.py" --overrides "$root/alerts/profiles/demo.yml" "${real_overrides[@]}" \
   --set "hook_url=http://127.0.0.1:$hook_port/alerts" --set "hook_credentials_file=$run/hook-token" \
   --set 'human_channels=[slack]' --set "slack_api_url_file=$run/slack-url" --set 'slack_channel=#openclaw' \
   --out-dir "$run/alerts" >/dev/null || exit 1
 
-# 2. The gateway: the fixture as openclaw-gateway.service, shaped like the unit `openclaw` installs, leaking.
+# 2. The gateway: the fixture as openclaw-gateway.service, shaped like the unit `openclaw` installs, leaking; or the
+#    real gateway in that unit with a V8 heap too small for it (scripts/demo/real_gateway_unit.sh).
 mkdir -p "$HOME/.config/systemd/user"
+if [[ $gateway == real ]]; then
+  source "$root/scripts/demo/real_gateway_unit.sh"
+  write_real_gateway_unit "$HOME/.config/systemd/user/$unit" || exit 1
+else
 cat >"$HOME/.config/systemd/user/$unit" <<UNIT
 [Unit]
 Description=OpenClaw Gateway (demo: the fixture gateway, leaking memory on purpose)
@@ -87,6 +107,8 @@ Environment=OPENCLAW_SYSTEMD_UNIT=$unit OPENCLAW_GATEWAY_PORT=$gw_port
 StandardOutput=append:$run/logs/gateway.log
 StandardError=inherit
 UNIT
+fi
+gateway_started=$(date +%s.%N)
 systemctl --user daemon-reload && systemctl --user start -- "$unit" || exit 1
 
 # 3. The exporter, following the unit.
@@ -96,12 +118,14 @@ gateways:
     unit: $unit
     url: http://127.0.0.1:$gw_port
 YML
+# The real gateway's own log (its `memory pressure:` lines), where logging.file puts it.
+[[ $gateway == real ]] && echo "    log_dir: $run/gateway-logs" >>"$run/exporter.yml"
 "$build/exporter/openclaw-gateway-exporter" --config.file="$run/exporter.yml" \
   --web.listen-address="127.0.0.1:$exporter_port" --probe.interval=1s --probe.timeout=8s \
   >>"$run/logs/exporter.log" 2>&1 &
 pids+=($!)
 
-# 4. The hook: restarts with `systemctl --user restart`, at most 3 times in 10 minutes, 30 s apart.
+# 4. The hook: restarts with `systemctl --user restart`, at most 3 times in 10 minutes, 30 s apart (real: 10m).
 cat >"$run/hook.yml" <<YML
 auth: {bearer_token_file: $run/hook-token}
 state_dir: $run/hook-state
@@ -111,10 +135,10 @@ gateways:
     health_url: http://127.0.0.1:$gw_port/readyz
     match: {gateway: default}
 policy:
-  cooldown: 30s
+  cooldown: $hook_cooldown
   max_restarts: 3
   window: 10m
-  verify_timeout: 30s
+  verify_timeout: $hook_verify_timeout
   retry_backoff: 5s
   notice_lead: 30s            # a scheduled restart is announced 30 s ahead (OpenClawGatewayRestartPlanned)
   schedule_jitter: 0s         # one host and a window of the whole day: run when announced
@@ -165,17 +189,28 @@ wait_http "http://127.0.0.1:$hook_port/healthz" 20 || exit 1
 wait_http "http://127.0.0.1:$prom_port/-/ready" 30 || exit 1
 wait_http "http://127.0.0.1:$am_port/-/ready" 30 || exit 1
 
+if [[ $gateway == real ]]; then
+  gateway_line="  gateway (real)      http://127.0.0.1:$gw_port/readyz   systemd --user unit $unit: openclaw@2026.9.6, --max-old-space-size=$OPENCLAW_DEMO_HEAP_MIB"
+  how_it_goes="The shipped rules run at demo speed (alerts/profiles/demo.yml; Down keeps its 2m): the real gateway needs 11-23 s to
+answer /readyz, then, its V8 heap too small, logs \`memory pressure: level=critical\` at its next 30 s memory sample
+(in $run/gateway-logs/); the exporter counts that line, MemoryHigh fires 5 s later, and the hook restarts the unit
+with systemctl --user restart: SIGTERM, the gateway drains and exits, systemd starts a new one.
+Logs: $run/logs/. Ctrl-C stops everything."
+else
+  gateway_line="  gateway (fixture)   http://127.0.0.1:$gw_port/readyz   systemd --user unit $unit, MemoryMax=$OPENCLAW_DEMO_MEMORY_MAX, leaking ${OPENCLAW_DEMO_LEAK} MiB/s"
+  how_it_goes="The shipped rules run at demo speed (alerts/profiles/demo.yml): MemoryHigh fires when the gateway holds 80 % of its
+limit for 5 s; the hook restarts it with systemctl --user restart. Logs: $run/logs/. Ctrl-C stops everything."
+fi
 cat <<MSG
 
 OpenClaw gateway monitoring demo: detect -> alert -> restart -> verify, live on loopback.
-  gateway (fixture)   http://127.0.0.1:$gw_port/readyz   systemd --user unit $unit, MemoryMax=$OPENCLAW_DEMO_MEMORY_MAX, leaking ${OPENCLAW_DEMO_LEAK} MiB/s
+$gateway_line
   exporter            http://127.0.0.1:$exporter_port/metrics
   restart hook        http://127.0.0.1:$hook_port/   (bearer token in $run/hook-token; audit log $run/hook-state/audit.log)
   Prometheus          http://127.0.0.1:$prom_port/alerts
   Alertmanager        http://127.0.0.1:$am_port/
   the person          http://127.0.0.1:$(cat "$run/person.port")/slack   (Slack's stand-in: its messages print below, ">>>")
-The shipped rules run at demo speed (alerts/profiles/demo.yml): MemoryHigh fires when the gateway holds 80 % of its
-limit for 5 s; the hook restarts it with systemctl --user restart. Logs: $run/logs/. Ctrl-C stops everything.
+$how_it_goes
 
 MSG
 
@@ -204,6 +239,9 @@ while ((duration == 0 || SECONDS - start < duration)); do
       sleep 0.5
     done
     say "--until-restart: the hook verified a restart after $((SECONDS - start)) s"
+    python3 "$root/scripts/demo/timeline.py" --prometheus "http://127.0.0.1:$prom_port" --started "$gateway_started" \
+      --audit-log "$run/hook-state/audit.log" --messages "$run/person-messages.txt" \
+      $([[ $gateway == real ]] && echo "--gateway-log-dir $run/gateway-logs")
     stop_all
     exit 0
   fi

@@ -62,6 +62,7 @@ def status_line(args, now):
         parts.append(f'pid {value(m, "openclaw_gateway_pid"):.0f}')
         parts.append(f'up {duration(now - start)}')
         parts.append(f'mem {mib(rss)}/{mib(limit)} ({100 * rss / limit:.0f} %)' if limit else f'mem {mib(rss)}')
+    parts.extend(heap_pressure(m))
     ok = value(m, 'openclaw_gateway_probe_success', probe='http')
     latency = value(m, 'openclaw_gateway_probe_duration_seconds', probe='http')
     if latency is not None:
@@ -82,6 +83,23 @@ def status_line(args, now):
     except (OSError, ValueError, KeyError):
         parts.append('prometheus not answering')
     return ' | '.join(parts)
+
+
+def heap_pressure(m):
+    """What the real gateway says about its heap (the exporter's log source; absent for the fixture): the heap it
+    reported in its last `memory pressure:` line against --max-old-space-size, and how many such lines it logged."""
+    lines = [(l.get('level'), v) for n, l, v in m
+             if n == 'openclaw_gateway_log_events_total' and l.get('event') == 'memory_pressure']
+    if not lines:
+        return []
+    parts = []
+    heap = value(m, 'openclaw_gateway_reported_heap_used_bytes')
+    limit = value(m, 'openclaw_gateway_heap_limit_bytes')
+    if heap is not None:
+        parts.append(f'reported heap {mib(heap)}' + (f'/{mib(limit)}' if limit else ''))
+    critical = sum(v for level, v in lines if level == 'critical')
+    parts.append(f'pressure lines {sum(v for _, v in lines):.0f} (critical {critical:.0f})')
+    return parts
 
 
 def last_restart(path):
