@@ -33,7 +33,7 @@ struct HttpServerOptions {
   // pause inside a body or while a response is written; an idle keep-alive connection is closed after as long): what
   // one slow connection holds a worker for. Prometheus and Alertmanager send a request in one go. With C connections
   // that trickle their headers, a real request waits about ceil(C / num_threads) * request_timeout for a worker.
-  std::chrono::milliseconds request_timeout{500};
+  std::chrono::milliseconds request_timeout{2000};
   // Accepted connections waiting for a worker, each an open file descriptor (kept under the usual 1024 soft limit
   // with the threads); the kernel's listen backlog (1024, capped by net.core.somaxconn) holds more.
   int connection_queue = 512;

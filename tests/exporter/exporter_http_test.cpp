@@ -80,7 +80,7 @@ TEST_F(ExporterHttp, AScrapeLandsWhileFiveHundredSlowConnectionsAreOpen) {
                 attack.connected(), attack.dropped());
   }
   // ceil(500 / 64 threads) * 0.5 s = 4 s, with room for a loaded machine; Prometheus' default scrape_timeout is 10 s.
-  EXPECT_LT(worst, 8.0);
+  EXPECT_LT(worst, 10.0);  // ceil(500 / 128 workers) * 2 s request timeout = 8 s
   EXPECT_GT(attack.dropped(), 500);
 }
 

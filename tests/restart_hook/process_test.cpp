@@ -140,10 +140,10 @@ TEST_F(HookProcessTest, TlsAndAuthWithRealCurl) {
     return t::run_command(argv, 20s).output;
   };
   EXPECT_EQ(curl({url + "/healthz"}), "200");
-  EXPECT_EQ(curl({"-XPOST", "-H", "Authorization: Bearer tok", "--data-binary", alert("tls"), url + "/alerts"}), "200");
-  EXPECT_EQ(curl({"-XPOST", "-H", "Authorization: Bearer nope", "--data-binary", alert("tls"), url + "/alerts"}),
+  EXPECT_EQ(curl({"-XPOST", "-H", "Authorization: Bearer tok", "-H", "Content-Type: application/json", "--data-binary", alert("tls"), url + "/alerts"}), "200");
+  EXPECT_EQ(curl({"-XPOST", "-H", "Authorization: Bearer nope", "-H", "Content-Type: application/json", "--data-binary", alert("tls"), url + "/alerts"}),
             "401");
-  EXPECT_EQ(curl({"-XPOST", "-u", "alertmanager:tok", "--data-binary", alert("tls"), url + "/alerts"}), "401");
+  EXPECT_EQ(curl({"-XPOST", "-u", "alertmanager:tok", "-H", "Content-Type: application/json", "--data-binary", alert("tls"), url + "/alerts"}), "401");
   // Plain HTTP to the TLS port gets no webhook through.
   EXPECT_NE(t::run_command({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-XPOST", "-H",
                             "Authorization: Bearer tok", "--data-binary", alert("plain"),

@@ -21,7 +21,7 @@ TEST_F(HookHttpTest, AlertmanagersDeliveryLandsWhileFiveHundredSlowConnectionsAr
     std::printf("delivery %d answered in %.2f s (%d slow connections open, %ld let go so far)\n", i, answer.seconds,
                 attack.connected(), attack.dropped());
   }
-  EXPECT_LT(worst, 5.0);
+  EXPECT_LT(worst, 10.0);  // ceil(500 / 128 workers) * 2 s request timeout = 8 s
   EXPECT_GT(attack.dropped(), 500);  // the attack kept its 500 connections open all along
 }
 
