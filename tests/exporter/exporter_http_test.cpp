@@ -79,9 +79,10 @@ TEST_F(ExporterHttp, AScrapeLandsWhileFiveHundredSlowConnectionsAreOpen) {
     std::printf("scrape %d answered in %.2f s (%d slow connections open, %ld let go so far)\n", i, scrape.seconds,
                 attack.connected(), attack.dropped());
   }
-  // ceil(500 / 64 threads) * 0.5 s = 4 s, with room for a loaded machine; Prometheus' default scrape_timeout is 10 s.
-  EXPECT_LT(worst, 10.0);  // ceil(500 / 128 workers) * 2 s request timeout = 8 s
-  EXPECT_GT(attack.dropped(), 500);
+  // ceil(500 / 256 workers) * 2 s request timeout = 4 s, with room for a loaded machine; Prometheus' default
+  // scrape_timeout is 10 s.
+  EXPECT_LT(worst, 10.0);
+  EXPECT_GT(attack.dropped(), 250);  // the request timeout, not luck, freed the workers: slow connections were cut
 }
 
 }  // namespace

@@ -21,8 +21,8 @@ TEST_F(HookHttpTest, AlertmanagersDeliveryLandsWhileFiveHundredSlowConnectionsAr
     std::printf("delivery %d answered in %.2f s (%d slow connections open, %ld let go so far)\n", i, answer.seconds,
                 attack.connected(), attack.dropped());
   }
-  EXPECT_LT(worst, 10.0);  // ceil(500 / 128 workers) * 2 s request timeout = 8 s
-  EXPECT_GT(attack.dropped(), 500);  // the attack kept its 500 connections open all along
+  EXPECT_LT(worst, 10.0);  // ceil(500 / 256 workers) * 2 s request timeout = 4 s, with room for a loaded machine
+  EXPECT_GT(attack.dropped(), 250);  // the request timeout, not luck, freed the workers: slow connections were cut
 }
 
 }  // namespace
