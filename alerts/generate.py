@@ -203,6 +203,9 @@ def check_consistency(values):
     if duration_seconds(values["still_unhealthy_after"]) >= duration_seconds(values["hook_cooldown"]):
         problems.append("still_unhealthy_after must be shorter than hook_cooldown: a gateway that fails again inside "
                         "the cooldown gets no restart, and a person must hear of it before the hook could act again")
+    if duration_seconds(values["recovered_after"]) >= duration_seconds(values["still_unhealthy_after"]):
+        problems.append("recovered_after must be shorter than still_unhealthy_after: a gateway healthy for less than "
+                        "recovered_after still counts as unhealthy")
     for channel in values["human_channels"]:
         for key in CHANNEL_NEEDS[channel]:
             if not values[key]:

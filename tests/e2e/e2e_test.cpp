@@ -287,25 +287,32 @@ TEST(E2e, RestartThatFailsFiresRestartFailed) {
   EXPECT_NE(s.main_pid(), pid);
   EXPECT_TRUE(wait_until([&] { return s.prometheus().firing("OpenClawGatewayRestartFailed"); }, 30s, 250ms))
       << s.prometheus().alerts().dump(1);
-  // The person hears it: "restart failed", and it does not resolve while the gateway stays down (30 s more).
-  // OpenClawGatewayStillUnhealthy is not asserted here: in this crash loop (the fixture exits at every start,
-  // RestartSec=1s) it did not fire within 90 s in a CI run (its `for` restarts whenever one evaluation does not see
-  // the down condition) — an open gap of the escalation, reported in the issue; RestartLoop pages meanwhile.
+  // The person hears it: "restart failed", then the "still down" escalation (still_unhealthy_after, 1m in the demo
+  // profile, counted from the first failed probe — through the crash loop's moments of life at each start, which the
+  // rule does not count as health), and nothing resolves while the gateway stays down (30 s more).
   EXPECT_TRUE(person_gets(s, {"FIRING OpenClawGatewayRestartFailed", "Gateway: default"}, since, 30s))
       << person_log(s, since);
+  EXPECT_TRUE(person_gets(s, {"FIRING OpenClawGatewayStillUnhealthy", "Gateway: default"}, since, 90s))
+      << person_log(s, since) << s.prometheus().alerts().dump(1);
   std::this_thread::sleep_for(30s);
   EXPECT_TRUE(s.prometheus().firing("OpenClawGatewayRestartFailed")) << "resolved while the gateway is down";
+  EXPECT_TRUE(s.prometheus().firing("OpenClawGatewayStillUnhealthy")) << "resolved while the gateway is down";
   EXPECT_EQ(person_messages(s, {"RESOLVED OpenClawGatewayRestartFailed"}, since), 0U) << person_log(s, since);
+  EXPECT_EQ(person_messages(s, {"RESOLVED OpenClawGatewayStillUnhealthy"}, since), 0U) << person_log(s, since);
   // systemd's automatic restarts of the failing start are what NRestarts counts.
   EXPECT_GT(s.manager().n_restarts(kUnit), 0U);
   EXPECT_TRUE(wait_until([&] { return s.prometheus().value("max(max_over_time(openclaw_gateway_unit_restarts_total[5m]))")
                                       .value_or(0) > 0; },
                          15s));
-  // Clean up: let it start again.
+  // A person starts it again: after recovered_after (20 s in the demo profile) of health the person hears that the
+  // escalation resolved.
+  const double recovered = unix_now();
   std::filesystem::remove(s.fail_start_file());
   s.manager().reset_failed(kUnit);
   s.manager().start(kUnit);
   ASSERT_TRUE(wait_until([&] { return http_get(s.gateway_url("/readyz"), 1s).status == 200; }, 30s));
+  EXPECT_TRUE(person_gets(s, {"RESOLVED OpenClawGatewayStillUnhealthy", "Gateway: default"}, recovered, 90s))
+      << person_log(s, since);
 }
 
 // Scenario 8: the exporter loses the user manager (its bus address leads nowhere) while the gateway runs on. It must
