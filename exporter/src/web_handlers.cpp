@@ -40,21 +40,6 @@ std::string sha256(std::string_view text) {
 
 }  // namespace
 
-namespace {
-bool method_not_allowed(mg_connection* conn) {
-  send_response(conn, 405, "text/plain; charset=utf-8", "405 method not allowed (allowed: GET)\n",
-                {{"Allow", "GET"}, {"Connection", "close"}});
-  return true;
-}
-}  // namespace
-
-bool GetOnlyHandler::handlePost(CivetServer*, mg_connection* conn) { return method_not_allowed(conn); }
-bool GetOnlyHandler::handleHead(CivetServer*, mg_connection* conn) { return method_not_allowed(conn); }
-bool GetOnlyHandler::handlePut(CivetServer*, mg_connection* conn) { return method_not_allowed(conn); }
-bool GetOnlyHandler::handleDelete(CivetServer*, mg_connection* conn) { return method_not_allowed(conn); }
-bool GetOnlyHandler::handleOptions(CivetServer*, mg_connection* conn) { return method_not_allowed(conn); }
-bool GetOnlyHandler::handlePatch(CivetServer*, mg_connection* conn) { return method_not_allowed(conn); }
-
 std::chrono::milliseconds scrape_timeout(std::string_view header, std::chrono::milliseconds limit,
                                          std::chrono::milliseconds offset) {
   while (!header.empty() && header.front() == ' ') header.remove_prefix(1);

@@ -10,8 +10,11 @@
 #include <string_view>
 
 #include "config.hpp"
+#include "method_handler.hpp"
 
 namespace openclaw::exporter {
+
+using openclaw::MethodHandler;
 
 class GatewayCollector;
 
@@ -23,14 +26,9 @@ std::chrono::milliseconds scrape_timeout(std::string_view header, std::chrono::m
                                          std::chrono::milliseconds offset);
 
 // Answers every method but GET with 405 and an Allow header (nothing here changes state; OPTIONS gets no CORS).
-class GetOnlyHandler : public CivetHandler {
+class GetOnlyHandler : public MethodHandler {
  public:
-  bool handlePost(CivetServer* server, mg_connection* conn) override;
-  bool handleHead(CivetServer* server, mg_connection* conn) override;
-  bool handlePut(CivetServer* server, mg_connection* conn) override;
-  bool handleDelete(CivetServer* server, mg_connection* conn) override;
-  bool handleOptions(CivetServer* server, mg_connection* conn) override;
-  bool handlePatch(CivetServer* server, mg_connection* conn) override;
+  GetOnlyHandler() : MethodHandler("GET") {}
 };
 
 // GET /metrics: one scrape of the collector with the deadline the scraper asks for, gzip when it accepts it.

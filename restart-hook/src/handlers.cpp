@@ -33,22 +33,6 @@ std::string unsupported_content_type(mg_connection* conn) {
 
 }  // namespace
 
-bool MethodHandler::handleGet(CivetServer*, mg_connection* conn) { return get(conn); }
-bool MethodHandler::handlePost(CivetServer*, mg_connection* conn) { return post(conn); }
-bool MethodHandler::handleHead(CivetServer*, mg_connection* conn) { return not_allowed(conn); }
-bool MethodHandler::handlePut(CivetServer*, mg_connection* conn) { return not_allowed(conn); }
-bool MethodHandler::handleDelete(CivetServer*, mg_connection* conn) { return not_allowed(conn); }
-bool MethodHandler::handleOptions(CivetServer*, mg_connection* conn) { return not_allowed(conn); }
-bool MethodHandler::handlePatch(CivetServer*, mg_connection* conn) { return not_allowed(conn); }
-bool MethodHandler::get(mg_connection* conn) { return not_allowed(conn); }
-bool MethodHandler::post(mg_connection* conn) { return not_allowed(conn); }
-
-bool MethodHandler::not_allowed(mg_connection* conn) {
-  send_response(conn, 405, kText, fmt::format("405 method not allowed (allowed: {})\n", allow_),
-                {{"Allow", allow_}, {"Connection", "close"}});
-  return true;
-}
-
 bool AlertsHandler::handleGet(CivetServer*, mg_connection* conn) {
   metrics_.webhook(405);
   return not_allowed(conn);

@@ -6,30 +6,12 @@
 #include <string>
 
 #include "engine.hpp"
+#include "method_handler.hpp"
 #include "hook_metrics.hpp"
 
 namespace openclaw::hook {
 
-// Answers every method it does not implement with 405 and an Allow header.
-class MethodHandler : public CivetHandler {
- public:
-  explicit MethodHandler(std::string allow) : allow_(std::move(allow)) {}
-  bool handleGet(CivetServer* server, mg_connection* conn) override;
-  bool handlePost(CivetServer* server, mg_connection* conn) override;
-  bool handleHead(CivetServer* server, mg_connection* conn) override;
-  bool handlePut(CivetServer* server, mg_connection* conn) override;
-  bool handleDelete(CivetServer* server, mg_connection* conn) override;
-  bool handleOptions(CivetServer* server, mg_connection* conn) override;
-  bool handlePatch(CivetServer* server, mg_connection* conn) override;
-
- protected:
-  virtual bool get(mg_connection* conn);
-  virtual bool post(mg_connection* conn);
-  bool not_allowed(mg_connection* conn);
-
- private:
-  std::string allow_;
-};
+using openclaw::MethodHandler;
 
 // POST /alerts: the Alertmanager webhook. Decides at once; restarts run in the workers.
 class AlertsHandler final : public MethodHandler {
