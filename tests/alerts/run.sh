@@ -173,6 +173,26 @@ dashboards_negative_cases() {
 # shipped units, here (root, no systemd as PID 1, no user session) and as an unprivileged user, and neither
 # "Cannot add dependency job" nor ".slice" lines (which an earlier filter dropped) occur. Should some host print a
 # harmless line, filter exactly that line here, with the reason; never a broad pattern (".slice" would hide a bad Slice=).
+# A webhook sink (tests/alerts/webhook_sink.py) recording every delivery to $tmp/sink.jsonl; sets $sp (its port) and
+# a bearer token in $tmp/token. start_alertmanager then runs a real Alertmanager on $tmp/am/alertmanager.yml; sets
+# $url. Both are stopped on exit.
+start_sink() {
+  echo hook-secret >"$tmp/token"
+  "$python" tests/alerts/webhook_sink.py "$tmp/sink.port" "$tmp/sink.jsonl" & sink=$!
+  am=""
+  trap 'kill $sink $am 2>/dev/null; wait $sink $am 2>/dev/null; rm -rf "$tmp"' EXIT
+  for _ in $(seq 100); do [[ -s $tmp/sink.port ]] && break; sleep 0.05; done
+  sp=$(cat "$tmp/sink.port")
+}
+start_alertmanager() {
+  local amport
+  amport=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  prometheus-alertmanager --config.file="$tmp/am/alertmanager.yml" --storage.path="$tmp/am-data" \
+    --web.listen-address="127.0.0.1:$amport" --cluster.listen-address= --log.level=warn 2>"$tmp/am.log" & am=$!
+  url="http://127.0.0.1:$amport"
+  for _ in $(seq 200); do curl -sf "$url/-/ready" >/dev/null && break; sleep 0.05; done
+}
+
 check_unit() {  # UNIT_FILE (ExecStart= pointing at an executable that exists)
   local out rc=0
   mkdir -p "$tmp/runtime"; chmod 700 "$tmp/runtime"
@@ -322,21 +342,12 @@ case ${1:?usage: run.sh CHECK} in
     # the Watchdog reaches the switch, a restart alert reaches the hook's URL with the bearer token, and nothing else
     # goes anywhere else.
     need prometheus-alertmanager prometheus-alertmanager; need amtool prometheus-alertmanager
-    echo hook-secret >"$tmp/token"
-    "$python" tests/alerts/webhook_sink.py "$tmp/sink.port" "$tmp/sink.jsonl" & sink=$!
-    am=""
-    trap 'kill $sink $am 2>/dev/null; wait $sink $am 2>/dev/null; rm -rf "$tmp"' EXIT
-    for _ in $(seq 100); do [[ -s $tmp/sink.port ]] && break; sleep 0.05; done
-    sp=$(cat "$tmp/sink.port")
+    start_sink
     "$python" alerts/generate.py --overrides alerts/profiles/demo.yml --set "hook_credentials_file=$tmp/token" \
       --set "hook_url=http://127.0.0.1:$sp/hook" --set human_channels=webhook \
       --set "human_webhook_url=http://127.0.0.1:$sp/people" --set "deadman_url=http://127.0.0.1:$sp/ping" \
       --out-dir "$tmp/am" 2>/dev/null >/dev/null
-    amport=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    prometheus-alertmanager --config.file="$tmp/am/alertmanager.yml" --storage.path="$tmp/am-data" \
-      --web.listen-address="127.0.0.1:$amport" --cluster.listen-address= --log.level=warn 2>"$tmp/am.log" & am=$!
-    url="http://127.0.0.1:$amport"
-    for _ in $(seq 200); do curl -sf "$url/-/ready" >/dev/null && break; sleep 0.05; done
+    start_alertmanager
     amtool --alertmanager.url="$url" alert add alertname=OpenClawGatewayStillUnhealthy severity=critical gateway=default \
       instance=gw:9789 --annotation=summary="still unhealthy (up/probe = 0)" --annotation=runbook_url=docs/runbooks/x.md
     amtool --alertmanager.url="$url" alert add alertname=Watchdog severity=info
@@ -521,23 +532,14 @@ PY
     # this check starts): a restart loop on gw-b suppresses gw-b's restart alert and not gw-a's, which reaches gw-a's
     # hook (and no other); a restart alert of a host outside the inventory reaches people.
     need prometheus-alertmanager prometheus-alertmanager; need amtool prometheus-alertmanager
-    echo hook-secret >"$tmp/token"
-    "$python" tests/alerts/webhook_sink.py "$tmp/sink.port" "$tmp/sink.jsonl" & sink=$!
-    am=""
-    trap 'kill $sink $am 2>/dev/null; wait $sink $am 2>/dev/null; rm -rf "$tmp"' EXIT
-    for _ in $(seq 100); do [[ -s $tmp/sink.port ]] && break; sleep 0.05; done
-    sp=$(cat "$tmp/sink.port")
+    start_sink
     sed -e "s#http://10.0.0.1:9788/alerts#http://127.0.0.1:$sp/hook-a#" -e "s#https://10.0.0.2:9788/alerts#http://127.0.0.1:$sp/hook-b#" \
       -e "s#http://gw-c.example.org:9788/alerts#http://127.0.0.1:$sp/hook-c#" -e "s#hook_credentials_file: .*#hook_credentials_file: $tmp/token#" \
       -e 's/^max_restarting_hosts: 1$/max_restarting_hosts: 3/' tests/alerts/fleet-sample.yml >"$tmp/fleet.yml"
     # (the demo profile's window is the whole day: three hosts in it at once need max_restarting_hosts 3)
     "$python" alerts/generate.py --fleet "$tmp/fleet.yml" --overrides alerts/profiles/demo.yml --set "hook_credentials_file=$tmp/token" \
       --set human_channels=webhook --set "human_webhook_url=http://127.0.0.1:$sp/people" --out-dir "$tmp/am" >/dev/null 2>&1
-    amport=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    prometheus-alertmanager --config.file="$tmp/am/alertmanager.yml" --storage.path="$tmp/am-data" \
-      --web.listen-address="127.0.0.1:$amport" --cluster.listen-address= --log.level=warn 2>"$tmp/am.log" & am=$!
-    url="http://127.0.0.1:$amport"
-    for _ in $(seq 200); do curl -sf "$url/-/ready" >/dev/null && break; sleep 0.05; done
+    start_alertmanager
     add() { amtool --alertmanager.url="$url" alert add "$@"; }
     add alertname=OpenClawGatewayRestartLoop severity=critical host=gw-b gateway=default instance=10.0.0.2:9788
     add alertname=OpenClawGatewayDown severity=critical action=restart urgency=immediate host=gw-b gateway=default instance=10.0.0.2:9789
