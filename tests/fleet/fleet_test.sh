@@ -551,3 +551,16 @@ for h in "${hosts[@]}"; do
 done
 log "4. PASS: each host's OpenClawGatewayRestarted reached the person exactly once (both Alertmanagers for gw-b and gw-a, one for gw-c)"
 log "PASS: all four properties hold; wall time $((SECONDS - t0)) s (stack up after $((stack_up - t0)) s; faults: gw-b ${fault_b}s, gw-a ${fault_a}s, gw-c ${fault_c}s to a verified restart)"
+
+# Opt-in (not in ctest): the central programs with OPENCLAW_FLEET_SCALE_HOSTS more hosts at production intervals
+# (tests/fleet/fleet_scale.py says how); the figures docs/fleet.md quotes for hundreds of hosts.
+if [[ -n ${OPENCLAW_FLEET_SCALE_HOSTS:-} ]]; then
+  n=$OPENCLAW_FLEET_SCALE_HOSTS
+  python3 "$HERE/fleet_scale.py" render "$run" "$n" || fail "fleet_scale.py render"
+  kill -HUP "$(pid_in prometheus)"
+  scaled_up() { [[ $(prom_value "count(up{host=~\"v.+\"} == 1)") == $((2 * n)) ]]; }
+  wait_until 300 "Prometheus scrapes the $n added hosts (file_sd, no restart)" scaled_up
+  log "scale: Prometheus scrapes $n more hosts (2 targets each), picked up from the file_sd files"
+  in_ns core python3 "$HERE/fleet_scale.py" measure "$run" "$n" "${OPENCLAW_FLEET_SCALE_SECONDS:-90}" \
+    "$(pid_in prometheus)" "$(pid_in am-1)" "http://${address[core]}:9095" || fail "fleet_scale.py measure"
+fi
