@@ -92,15 +92,19 @@ def main():
         token = open(f"{run}/{host}/token").read().strip()
         hook_posts += metric_sum(get(f"http://{address}:9788/metrics", token), "openclaw_restart_hook_webhooks_total",
                                  'code="200"')
-        firing = [r for r in audit(run, host) if r.get("event") == "decision" and r.get("reason") != "wrong_host"
-                  and r.get("alert", {}).get("status") == "firing"
-                  and r["alert"]["labels"].get("alertname") == "OpenClawGatewayDown"]
-        deliveries.append(f"{host} {len(firing)}")
+        per_alert = {}  # (fingerprint, startsAt): deliveries of that firing alert
+        for r in audit(run, host):
+            alert = r.get("alert", {})
+            if (r.get("event") == "decision" and r.get("reason") != "wrong_host" and alert.get("status") == "firing"
+                    and alert["labels"].get("alertname") == "OpenClawGatewayDown"):
+                key = (alert.get("fingerprint"), alert.get("starts_at"))
+                per_alert[key] = per_alert.get(key, 0) + 1
+        deliveries.append(f"{host} {'+'.join(str(n) for n in per_alert.values()) or 0}")
     minutes = elapsed / 60
     print(f"  notifications in {elapsed:.0f} s: to the person {people} ({people / minutes:.1f}/min); webhooks the hooks "
           f"accepted {hook_posts:.0f} ({hook_posts / minutes:.1f}/min); webhook notifications of both Alertmanagers "
           f"{am0_sent + am1:.0f} ({(am0_sent + am1) / minutes:.1f}/min)")
-    print("  deliveries of each host's firing OpenClawGatewayDown to its hook (1: the pair deduplicated): "
+    print("  deliveries of each firing OpenClawGatewayDown to its host's hook, per alert (1: the pair deduplicated): "
           + ", ".join(deliveries))
 
 
