@@ -57,9 +57,19 @@ def main():
     for m, v in query('count by (host, job) ({host=~"gw-.+", __name__!~"ALERTS.*"})'):
         per.setdefault(m["host"], {})[m["job"]] = int(v)
     own = {m["host"]: int(v) for m, v in query('count by (host) ({host=~"gw-.+", __name__=~"openclaw_.+"})')}
+    kinds = {  # where a host's series come from
+        "exporter's own": '{host=~"gw-.+", job="openclaw-gateway-exporter", __name__=~"openclaw_.+"}',
+        "hook's own": '{host=~"gw-.+", job="openclaw-restart-hook", __name__=~"openclaw_.+"}',
+        "Prometheus' per target": '{host=~"gw-.+", __name__=~"up|scrape_.+"}',
+        "recording rules": '{host=~"gw-.+", __name__=~".+:.+"}',
+    }
+    breakdown = {kind: {m["host"]: int(v) for m, v in query(f"count by (host) ({selector})")}
+                 for kind, selector in kinds.items()}
     for host in sorted(per):
         jobs = ", ".join(f"{job} {n}" for job, n in sorted(per[host].items()))
-        print(f"  series of {host}: {jobs}; total {sum(per[host].values())} (of which openclaw_*: {own.get(host)})")
+        parts = ", ".join(f"{kind} {breakdown[kind].get(host, 0)}" for kind in kinds)
+        print(f"  series of {host}: {jobs}; total {sum(per[host].values())} (of which openclaw_*: {own.get(host)}; "
+              f"{parts})")
     head = scalar("prometheus_tsdb_head_series")
     scraped = scalar('sum(scrape_samples_scraped{host=~"gw-.+"})')
     evaluation = scalar("sum(prometheus_rule_group_last_duration_seconds)")
