@@ -421,12 +421,12 @@ pid_in() {  # the pid of the program spawned as NAME (nsenter execs it: the reco
     line="$SECONDS"
     for i in 0 1; do
       m=$(in_ns core curl -fsS --max-time 2 "http://${address[core]}:$((9093 + 2 * i))/metrics" 2>/dev/null)
-      g=$(awk '/^alertmanager_dispatcher_aggregation_groups /{print $2}' <<<"$m")
-      a=$(awk '/^alertmanager_alerts\{state="active"\} /{print $2}' <<<"$m")
-      line+=" ${g:--} ${a:--}"
+      groups=$(awk '/^alertmanager_dispatcher_aggregation_groups /{print $2}' <<<"$m")
+      active=$(awk '/^alertmanager_alerts\{state="active"\} /{print $2}' <<<"$m")
+      line+=" ${groups:--} ${active:--}"
     done
     for p in prometheus am-0 am-1; do
-      line+=" $(awk '/^VmRSS:/{print $2}' "/proc/$(pid_in $p)/status" 2>/dev/null || echo -)"
+      line+=" $(awk '/^VmRSS:/{print $2}' "/proc/$(pid_in "$p")/status" 2>/dev/null || echo -)"
     done
     echo "$line"
     sleep 2
