@@ -35,9 +35,9 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   try {
     exporter::Exporter running(args.config);
-    spdlog::info("listening address={} telemetry_path={} gateways={} version={} revision={}",
-                 args.config.listen_address, args.config.telemetry_path, args.config.gateways.size(), kVersion,
-                 kRevision);
+    spdlog::info("listening address={} telemetry_path={} gateways={} host={} version={} revision={}",
+                 args.config.listen_address, args.config.telemetry_path, args.config.gateways.size(),
+                 args.config.host, kVersion, kRevision);
     int signal = 0;
     sigwait(&stop_signals, &signal);
     spdlog::info("stopping signal={}", signal);

@@ -8,12 +8,22 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "host_label.hpp"
 #include "http_server.hpp"
 
 namespace openclaw {
 
-MetricsHandler::MetricsHandler(std::vector<std::shared_ptr<prometheus::Collectable>> collectables)
-    : collectables_(std::move(collectables)) {}
+std::string serialize_metrics(std::vector<prometheus::MetricFamily> families,
+                              const prometheus::Labels& constant_labels) {
+  add_constant_labels(families, constant_labels);
+  std::ostringstream out;
+  prometheus::TextSerializer{}.Serialize(out, families);
+  return std::move(out).str();
+}
+
+MetricsHandler::MetricsHandler(std::vector<std::shared_ptr<prometheus::Collectable>> collectables,
+                               prometheus::Labels constant_labels)
+    : collectables_(std::move(collectables)), constant_labels_(std::move(constant_labels)) {}
 
 std::string MetricsHandler::render() const {
   std::vector<prometheus::MetricFamily> families;
@@ -22,9 +32,7 @@ std::string MetricsHandler::render() const {
     families.insert(families.end(), std::make_move_iterator(collected.begin()),
                     std::make_move_iterator(collected.end()));
   }
-  std::ostringstream out;
-  prometheus::TextSerializer{}.Serialize(out, families);
-  return std::move(out).str();
+  return serialize_metrics(std::move(families), constant_labels_);
 }
 
 void send_metrics_text(mg_connection* conn, const std::string& body) {

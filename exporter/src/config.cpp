@@ -12,6 +12,7 @@
 
 #include "build_info.hpp"
 #include "duration.hpp"
+#include "host_label.hpp"
 #include "request_guard.hpp"
 
 namespace openclaw::exporter {
@@ -176,6 +177,9 @@ ParsedArgs parse_exporter_args(int argc, const char* const* argv) {
 
   CLI::App app{"openclaw-gateway-exporter: Prometheus metrics for OpenClaw gateways", "openclaw-gateway-exporter"};
   app.get_formatter()->column_width(36);
+  app.add_option("--host", config.host,
+                 "This host's name: the `host` label on every series (default: the machine's hostname; in a fleet, "
+                 "its name in the inventory, as the restart hook's --host)");
   app.add_option("--web.listen-address", config.listen_address, "Address to listen on")->capture_default_str();
   app.add_option("--web.telemetry-path", config.telemetry_path, "Path under which to expose metrics")
       ->capture_default_str();
@@ -234,6 +238,7 @@ ParsedArgs parse_exporter_args(int argc, const char* const* argv) {
     parsed.exit_now = true;
     return parsed;
   }
+  if (config.host.empty()) config.host = machine_hostname();
   config.probe_interval = duration_flag(probe_interval, "--probe.interval");
   config.probe_timeout = duration_flag(probe_timeout, "--probe.timeout");
   config.scrape_timeout = duration_flag(scrape_timeout, "--scrape.timeout");

@@ -35,6 +35,8 @@ struct WebConfig {
 };
 
 struct ExporterConfig {
+  // The `host` label on every series (--host; parse_exporter_args fills in the machine's hostname). Empty: none.
+  std::string host;
   std::string listen_address = ":9789";
   std::string telemetry_path = "/metrics";
   std::string web_config_file;

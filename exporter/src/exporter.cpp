@@ -1,6 +1,7 @@
 #include "exporter.hpp"
 
 #include "gateway_collector.hpp"
+#include "host_label.hpp"
 #include "http_server.hpp"
 #include "prober.hpp"
 #include "systemd_unit.hpp"
@@ -16,7 +17,8 @@ Exporter::Exporter(const ExporterConfig& config) {
   prober_ = std::make_shared<Prober>(std::move(probe_targets), config.probe_interval, config.probe_timeout);
   collector_ = std::make_shared<GatewayCollector>(
       config.gateways, sampler, make_sources(config, sampler, std::move(systemd), prober_), config.scrape_timeout);
-  metrics_handler_ = std::make_unique<ScrapeHandler>(*collector_, config.scrape_timeout, config.scrape_timeout_offset);
+  metrics_handler_ = std::make_unique<ScrapeHandler>(*collector_, config.scrape_timeout, config.scrape_timeout_offset,
+                                                     host_labels(config.host));
   landing_handler_ = std::make_unique<LandingPageHandler>(config);
 
   HttpServerOptions options;

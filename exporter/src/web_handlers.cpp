@@ -2,11 +2,9 @@
 
 #include <fmt/format.h>
 #include <openssl/sha.h>
-#include <prometheus/text_serializer.h>
 
 #include <charconv>
 #include <cmath>
-#include <sstream>
 
 #include "build_info.hpp"
 #include "credentials.hpp"
@@ -56,9 +54,7 @@ std::chrono::milliseconds scrape_timeout(std::string_view header, std::chrono::m
 
 std::string ScrapeHandler::render(std::string_view timeout_header) const {
   const auto deadline = std::chrono::steady_clock::now() + scrape_timeout(timeout_header, limit_, offset_);
-  std::ostringstream out;
-  prometheus::TextSerializer{}.Serialize(out, collector_.collect(deadline));
-  return std::move(out).str();
+  return serialize_metrics(collector_.collect(deadline), constant_labels_);
 }
 
 bool ScrapeHandler::handleGet(CivetServer* /*server*/, mg_connection* conn) {
@@ -77,11 +73,11 @@ LandingPageHandler::LandingPageHandler(const ExporterConfig& config) {
   }
   page_ = fmt::format(
       "<!DOCTYPE html>\n<html><head><title>OpenClaw Gateway Exporter</title></head><body>\n"
-      "<h1>OpenClaw Gateway Exporter</h1>\n<p>Version {} (revision {})</p>\n"
+      "<h1>OpenClaw Gateway Exporter</h1>\n<p>Version {} (revision {}), host {}</p>\n"
       "<p><a href=\"{}\">Metrics</a></p>\n"
       "<table border=\"1\"><tr><th>gateway</th><th>unit</th><th>found by</th><th>probe URL</th></tr>\n{}</table>\n"
       "</body></html>\n",
-      kVersion, kRevision, html_escape(config.telemetry_path), rows);
+      kVersion, kRevision, html_escape(config.host), html_escape(config.telemetry_path), rows);
 }
 
 bool LandingPageHandler::handleGet(CivetServer* /*server*/, mg_connection* conn) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <CivetServer.h>
+#include <prometheus/labels.h>
 
 #include <chrono>
 #include <map>
@@ -31,11 +32,13 @@ class GetOnlyHandler : public MethodHandler {
   GetOnlyHandler() : MethodHandler("GET") {}
 };
 
-// GET /metrics: one scrape of the collector with the deadline the scraper asks for, gzip when it accepts it.
+// GET /metrics: one scrape of the collector with the deadline the scraper asks for, every sample with
+// `constant_labels` (the exporter's `host`), gzip when the scraper accepts it.
 class ScrapeHandler final : public GetOnlyHandler {
  public:
-  ScrapeHandler(const GatewayCollector& collector, std::chrono::milliseconds limit, std::chrono::milliseconds offset)
-      : collector_(collector), limit_(limit), offset_(offset) {}
+  ScrapeHandler(const GatewayCollector& collector, std::chrono::milliseconds limit, std::chrono::milliseconds offset,
+                prometheus::Labels constant_labels = {})
+      : collector_(collector), limit_(limit), offset_(offset), constant_labels_(std::move(constant_labels)) {}
   bool handleGet(CivetServer* server, mg_connection* conn) override;
   // The exposition text of one scrape, uncompressed.
   std::string render(std::string_view timeout_header) const;
@@ -44,6 +47,7 @@ class ScrapeHandler final : public GetOnlyHandler {
   const GatewayCollector& collector_;
   std::chrono::milliseconds limit_;
   std::chrono::milliseconds offset_;
+  prometheus::Labels constant_labels_;
 };
 
 // GET / : a landing page linking to the metrics, as every Prometheus exporter has. Other paths are 404.

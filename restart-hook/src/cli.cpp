@@ -17,18 +17,13 @@
 #include "config.hpp"
 #include "engine.hpp"
 #include "hook_server.hpp"
+#include "host_label.hpp"
 #include "listen_address.hpp"
 #include "logging.hpp"
 #include "sd_bus_unit_control.hpp"
 
 namespace openclaw::hook {
 namespace {
-
-std::string host_name() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) return "localhost";
-  return name;
-}
 
 void check_readable(const std::string& path, const char* key) {
   if (!path.empty() && ::access(path.c_str(), R_OK) != 0) {
@@ -52,7 +47,7 @@ namespace {
 
 Config load_for_host(const std::string& path, const std::string& host_flag) {
   Config config = load_config_file(path);
-  const std::string host = host_flag.empty() ? host_name() : host_flag;
+  const std::string host = host_flag.empty() ? machine_hostname() : host_flag;
   config.host = host;
   spdlog::info("host {}: alerts whose `host` label names another host are refused (wrong_host)", host);
   assign_schedule_offsets(config, host);
@@ -131,8 +126,8 @@ int run_main(int argc, char** argv) {
   app.add_option("--web.listen-address", options.listen_address, "Address to listen on (host:port)")
       ->capture_default_str();
   app.add_option("--host", options.host,
-                 "This host's name as the `host` label of alerts carries it (default: the machine's hostname); an "
-                 "alert naming another host is refused");
+                 "This host's name as the `host` label of alerts carries it (default: the machine's hostname): an "
+                 "alert naming another host is refused; also the `host` label on every series the hook exports");
   app.add_option("--log.level", options.log_level, "debug, info, warn or error")->capture_default_str();
   app.add_option("--log.format", options.log_format, "logfmt or json")->capture_default_str();
   app.add_flag("--dry-run", options.dry_run, "Decide and record, never act");

@@ -105,7 +105,8 @@ struct AuditOptions {
 };
 
 struct Config {
-  // This hook's host (--host, default the machine's name): an alert whose `host` label differs is refused.
+  // This hook's host (--host, default the machine's name): an alert whose `host` label differs is refused; the
+  // `host` label on every series the hook serves (none when empty, as in tests that build a Config by hand).
   std::string host;
   AuthConfig auth;
   TlsConfig tls;

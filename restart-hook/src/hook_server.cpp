@@ -1,5 +1,7 @@
 #include "hook_server.hpp"
 
+#include "host_label.hpp"
+
 namespace openclaw::hook {
 
 HookServer::HookServer(const Config& config, const std::string& listen_address, Engine& engine,
@@ -12,7 +14,7 @@ HookServer::HookServer(const Config& config, const std::string& listen_address, 
       index_(engine),
       decisions_(engine),
       circuit_reset_(engine),
-      metrics_handler_({metrics.registry()}) {
+      metrics_handler_({metrics.registry()}, host_labels(config.host)) {
   HttpServerOptions options;
   options.listen_address = listen_address;
   options.tls_cert_file = config.tls.cert_file;

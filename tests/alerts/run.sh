@@ -632,7 +632,8 @@ print(" ".join(sorted(",".join(f"{k}={v}" for k, v in sorted(x["metric"].items()
     until_eq 'up{job="openclaw-gateway-exporter"}' "host=gw-a,instance=127.0.0.1:$pa host=gw-b,instance=127.0.0.1:$pb host=gw-c,instance=127.0.0.1:$pc"
     until_eq 'openclaw_exporter_build_info' "exported_host=gw-a,host=gw-a,instance=127.0.0.1:$pa exported_host=gw-c,host=gw-c,instance=127.0.0.1:$pc exported_host=gw-x,host=gw-b,instance=127.0.0.1:$pb"
     # The mismatch, as a query can find it: build_info whose program says another host than the inventory.
-    until_eq 'openclaw_exporter_build_info unless on (instance, exported_host) label_replace(openclaw_exporter_build_info, "exported_host", "$1", "host", "(.*)")' \
+    # The query docs/fleet.md gives for it.
+    until_eq '{__name__=~"openclaw_(exporter|restart_hook)_build_info", exported_host!=""} unless on (instance, job, exported_host) label_replace({__name__=~"openclaw_(exporter|restart_hook)_build_info"}, "exported_host", "$1", "host", "(.*)")' \
       "exported_host=gw-x,host=gw-b,instance=127.0.0.1:$pb"
     pid_before=$prom
     inventory gw-a:$pa gw-b:$pb gw-c:$pc gw-d:$pd >"$tmp/fleet.yml"

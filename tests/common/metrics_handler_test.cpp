@@ -2,10 +2,15 @@
 
 #include <gtest/gtest.h>
 #include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <memory>
+
+#include "host_label.hpp"
 
 using namespace openclaw;
 
@@ -34,6 +39,53 @@ TEST(MetricsHandler, RendersEveryCollectable) {
   const std::string text = handler.render();
   EXPECT_NE(text.find("# HELP demo_events_total Events."), std::string::npos);
   EXPECT_NE(text.find("demo_events_total{k=\"v\"} 3"), std::string::npos);
+}
+
+// The program's `host` on every sample of every family, whatever its type, in name order among its own labels.
+TEST(MetricsHandler, ConstantLabelsGoOnEverySampleInNameOrder) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  prometheus::BuildCounter().Name("demo_events_total").Help("Events.").Register(*registry).Add({{"a", "1"}, {"z", "2"}});
+  prometheus::BuildGauge().Name("demo_up").Help("Up.").Register(*registry).Add({}).Set(1);
+  prometheus::BuildHistogram()
+      .Name("demo_seconds")
+      .Help("Time.")
+      .Register(*registry)
+      .Add({{"gateway", "default"}}, prometheus::Histogram::BucketBoundaries{1})
+      .Observe(0.5);
+  const std::string text = MetricsHandler({registry}, host_labels("gw-a")).render();
+  EXPECT_NE(text.find("demo_events_total{a=\"1\",host=\"gw-a\",z=\"2\"} 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("demo_up{host=\"gw-a\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("demo_seconds_bucket{gateway=\"default\",host=\"gw-a\",le=\"1\"} 1\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("demo_seconds_count{gateway=\"default\",host=\"gw-a\"} 1\n"), std::string::npos) << text;
+  std::size_t samples = 0;
+  std::size_t pos = 0;
+  while ((pos = text.find('\n', pos)) != std::string::npos) {
+    const std::size_t start = ++pos;
+    if (start >= text.size() || text[start] == '#') continue;
+    ++samples;
+    EXPECT_NE(text.substr(start, text.find('\n', start) - start).find("host=\"gw-a\""), std::string::npos);
+  }
+  EXPECT_EQ(samples, 6u);  // the counter, the gauge; the histogram: buckets 1 and +Inf, sum, count
+}
+
+TEST(MetricsHandler, AConstantLabelReplacesASamplesOwnAndNoneIsAddedWhenEmpty) {
+  std::vector<prometheus::MetricFamily> families(1);
+  families[0].name = "demo";
+  families[0].type = prometheus::MetricType::Gauge;
+  families[0].metric.resize(1);
+  families[0].metric[0].label = {{"host", "claimed"}, {"x", "1"}};
+  add_constant_labels(families, host_labels("gw-a"));
+  EXPECT_EQ(families[0].metric[0].label,
+            (std::vector<prometheus::ClientMetric::Label>{{"host", "gw-a"}, {"x", "1"}}));
+  EXPECT_TRUE(host_labels("").empty());
+  EXPECT_EQ(serialize_metrics(families, {}), serialize_metrics(families, host_labels("")));
+}
+
+TEST(MetricsHandler, TheDefaultHostIsTheMachinesName) {
+  char name[256] = {};
+  ASSERT_EQ(gethostname(name, sizeof name - 1), 0);
+  EXPECT_EQ(machine_hostname(), name);
 }
 
 TEST(MetricsHandler, GzipRoundTrips) {

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "scrape.hpp"
+
 namespace openclaw::e2e {
 
 using namespace std::chrono_literals;
@@ -36,7 +38,8 @@ std::optional<double> metric_value(const std::string& text, const std::string& s
   while (std::getline(lines, line)) {
     if (line.empty() || line[0] == '#') continue;
     const auto space = line.rfind(' ');
-    if (space == std::string::npos || line.compare(0, space, series) != 0 || space != series.size()) continue;
+    std::optional<std::string> host;
+    if (space == std::string::npos || without_host_label(line.substr(0, space), host) != series) continue;
     const std::string value = line.substr(space + 1);
     return value == "+Inf" ? std::numeric_limits<double>::infinity() : std::stod(value);
   }

@@ -119,7 +119,8 @@ class Stack {
   std::unique_ptr<PrometheusClient> prometheus_;
 };
 
-// Exposition text -> the value of one series written exactly as in the text, e.g. `name{a="x"}` (nullopt: absent).
+// Exposition text -> the value of one series written exactly as in the text but without the programs' `host` label
+// (tests/lib/scrape.hpp), e.g. `name{a="x"}` (nullopt: absent).
 std::optional<double> metric_value(const std::string& text, const std::string& series);
 
 }  // namespace openclaw::e2e

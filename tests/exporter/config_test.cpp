@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <vector>
 
@@ -34,6 +35,15 @@ TEST(ExporterConfig, DefaultsFollowTheExporterConventions) {
   EXPECT_EQ(config.gateways[0].name, "default");
   EXPECT_EQ(config.gateways[0].unit, "openclaw-gateway.service");
   EXPECT_EQ(config.gateways[0].url, "http://127.0.0.1:18789");
+}
+
+// The `host` label on every series: the machine's name unless --host names it (as the hook's --host; docs/fleet.md).
+TEST(ExporterConfig, HostDefaultsToTheHostnameAndTheFlagOverridesIt) {
+  char name[256] = {};
+  ASSERT_EQ(gethostname(name, sizeof name - 1), 0);
+  EXPECT_EQ(parse({}).config.host, name);
+  EXPECT_EQ(parse({"--host=gw-b"}).config.host, "gw-b");
+  EXPECT_EQ(parse({"--host", "gw-c.fleet.example"}).config.host, "gw-c.fleet.example");
 }
 
 TEST(ExporterConfig, APidFileReplacesTheDefaultUnit) {

@@ -2,9 +2,11 @@
 // and foreign Host headers (DNS rebinding) refused, GET only, and a scrape answered within a bound while 500 slow
 // connections are open. No gateway is needed: the scrape reports the gateway down.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 
+#include "scrape.hpp"
 #include "slow_clients.hpp"
 #include "test_support.hpp"
 
@@ -23,7 +25,10 @@ class ExporterHttp : public ::testing::Test {
         "--probe.interval=1h", "--web.allowed-hosts=prometheus.example,proxy.example:8443"});
     ASSERT_TRUE(wait_until([&] { return http_get(url("/metrics")).status == 200; }, 20s)) << exporter_->log();
   }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  std::string url(const std::string& path) const { return url(port_, path); }
+  static std::string url(int port, const std::string& path) {
+    return "http://127.0.0.1:" + std::to_string(port) + path;
+  }
   std::string host(const std::string& name) const { return "Host: " + name + ":" + std::to_string(port_); }
 
   TempDir dir_;
@@ -83,6 +88,37 @@ TEST_F(ExporterHttp, AScrapeLandsWhileFiveHundredSlowConnectionsAreOpen) {
   // scrape_timeout is 10 s.
   EXPECT_LT(worst, 10.0);
   EXPECT_GT(attack.dropped(), 250);  // the request timeout, not luck, freed the workers: slow connections were cut
+}
+
+std::string hostname() {
+  char name[256] = {};
+  gethostname(name, sizeof name - 1);
+  return name;
+}
+
+// Every sample, whichever part of the exporter produced it, carries `host` (common/src/host_label.hpp); the fixture's
+// exporter was started without --host, so it is the machine's name. (exporter_live_test.cpp checks it on a full scrape
+// of a live gateway.)
+TEST_F(ExporterHttp, EverySeriesCarriesTheMachinesHostnameByDefault) {
+  const Scrape s = scrape(url("/metrics"));
+  ASSERT_GT(s.samples, 5u) << s.text;
+  EXPECT_EQ(s.hosts, (std::map<std::string, std::size_t>{{hostname(), s.samples}})) << s.text;
+  EXPECT_TRUE(s.has_prefix("openclaw_exporter_build_info{revision=")) << s.text;
+  EXPECT_NE(http_get(url("/")).body.find("host " + hostname()), std::string::npos);
+}
+
+TEST_F(ExporterHttp, TheHostFlagNamesTheHostOnEverySeries) {
+  const int port = free_tcp_port();
+  ChildProcess named({binary_dir() + "/exporter/openclaw-gateway-exporter",
+                      "--web.listen-address=127.0.0.1:" + std::to_string(port),
+                      "--gateway.pid-file=" + dir_.file("absent.pid"), "--gateway.url=http://127.0.0.1:1",
+                      "--gateway.log-dir", "", "--probe.interval=1h", "--host=gw-b.fleet.example"});
+  ASSERT_TRUE(wait_until([&] { return http_get(url(port, "/metrics")).status == 200; }, 20s)) << named.log();
+  const Scrape s = scrape(url(port, "/metrics"));
+  ASSERT_GT(s.samples, 5u) << s.text;
+  EXPECT_EQ(s.hosts, (std::map<std::string, std::size_t>{{"gw-b.fleet.example", s.samples}})) << s.text;
+  EXPECT_NE(s.text.find("openclaw_exporter_scrapes_total{host=\"gw-b.fleet.example\"} "), std::string::npos)
+      << s.text;
 }
 
 }  // namespace

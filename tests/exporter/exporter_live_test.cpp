@@ -123,6 +123,24 @@ TEST_F(ExporterLive, ProbesAndReadyzBodyAreReported) {
   EXPECT_TRUE(s.get(series("openclaw_gateway_event_loop_utilization", g)).has_value());
 }
 
+// A full scrape of a live gateway (every source succeeding): each family, the exporter's own (build_info, scrapes,
+// source_success) and the gateway's, carries `host` on every sample; without --host it is the machine's name.
+TEST_F(ExporterLive, EverySeriesOfAFullScrapeCarriesTheHost) {
+  const Scrape s = scrape(metrics_url());
+  char name[256] = {};
+  ASSERT_EQ(gethostname(name, sizeof name - 1), 0);
+  EXPECT_EQ(s.hosts, (std::map<std::string, std::size_t>{{name, s.samples}})) << s.text;
+  std::istringstream lines(s.text);
+  std::size_t families = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("# TYPE ")) continue;
+    ++families;
+    const std::string family = line.substr(7, line.find(' ', 7) - 7);
+    EXPECT_NE(s.text.find("\n" + family + "{"), std::string::npos) << family << " has no sample with labels";
+  }
+  EXPECT_GT(families, 30u) << s.text;  // the gateway's families are there (38 here), not only the exporter's ~7
+}
+
 TEST_F(ExporterLive, OutputPassesPromtoolAndServesGzipAndALandingPage) {
   const Scrape s = scrape(metrics_url());
   const std::string file = dir_.file("metrics.txt");

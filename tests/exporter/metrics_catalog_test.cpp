@@ -51,5 +51,14 @@ TEST(MetricsCatalog, EveryExporterSeriesIsKnownToTheRulesChecks) {
   }
 }
 
+// `host` is the label both programs put on every series (common/src/host_label.hpp): a series of its own named so
+// would lose its value to it.
+TEST(MetricsCatalog, NoSeriesHasALabelNamedHost) {
+  for (const auto& metric : metrics_catalog()) {
+    const std::string labels = ", " + std::string(metric.labels) + ",";
+    EXPECT_EQ(labels.find(", host,"), std::string::npos) << metric.name;
+  }
+}
+
 }  // namespace
 }  // namespace openclaw::exporter

@@ -31,5 +31,13 @@ TEST(HookMetricsCatalog, ANameNotInTheCatalogIsRefused) {
   EXPECT_THROW(hook_metric("openclaw_restart_hook_no_such_metric"), std::logic_error);
 }
 
+// `host` is the label the hook puts on every series it serves (common/src/host_label.hpp): none may have its own.
+TEST(HookMetricsCatalog, NoSeriesHasALabelNamedHost) {
+  for (const auto& entry : hook_metrics_catalog()) {
+    const std::string labels = ", " + std::string(entry.labels) + ",";
+    EXPECT_EQ(labels.find(", host,"), std::string::npos) << entry.name;
+  }
+}
+
 }  // namespace
 }  // namespace openclaw::hook

@@ -1,9 +1,11 @@
 // The real openclaw-restart-hook binary: durability across kill -9, TLS and auth with curl, flags.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include "scrape.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -149,6 +151,31 @@ TEST_F(HookProcessTest, TlsAndAuthWithRealCurl) {
                             "Authorization: Bearer tok", "--data-binary", alert("plain"),
                             "http://127.0.0.1:" + std::to_string(port) + "/alerts"}, 20s).output,
             "200");
+}
+
+// Every family the hook serves carries `host` on every sample (common/src/host_label.hpp): the machine's name by
+// default, --host's value when given — the same value the hook compares alerts' `host` with (wrong_host).
+TEST_F(HookProcessTest, EverySeriesCarriesTheHostOfTheHostFlag) {
+  char name[256] = {};
+  ASSERT_EQ(gethostname(name, sizeof name - 1), 0);
+  for (const std::string& flag : {std::string(), std::string("gw-b.fleet.example")}) {
+    const int port = t::free_tcp_port();
+    write_config(port, "0.1");
+    auto hook = start_hook(port, flag.empty() ? std::vector<std::string>{} : std::vector<std::string>{"--host=" + flag});
+    const std::string host = flag.empty() ? std::string(name) : flag;
+    const auto response = t::http_request("GET", "http://127.0.0.1:" + std::to_string(port) + "/metrics", "",
+                                          {"Authorization: Bearer tok"});
+    ASSERT_EQ(response.status, 200) << hook.log();
+    const t::Scrape s = t::parse_scrape(response.body);
+    ASSERT_GT(s.samples, 20u) << s.text;
+    EXPECT_EQ(s.hosts, (std::map<std::string, std::size_t>{{host, s.samples}})) << s.text;
+    // Histogram buckets too, the label in name order.
+    EXPECT_NE(s.text.find("openclaw_restart_hook_restart_duration_seconds_bucket{gateway=\"default\",host=\"" + host +
+                          "\",le=\"1\"} 0"),
+              std::string::npos)
+        << s.text;
+    EXPECT_TRUE(s.has_prefix("openclaw_restart_hook_build_info{revision=")) << s.text;
+  }
 }
 
 TEST_F(HookProcessTest, CheckConfigNamesTheKeyAndExitsNonZero) {

@@ -67,7 +67,8 @@ std::string known_metrics() {
 
 std::string table(std::string_view section, std::set<std::string_view>& used) {
   std::ostringstream out;
-  out << "| metric | type | labels | meaning |\n|---|---|---|---|\n";
+  // `host` is on every series of both programs (common/src/host_label.hpp): said once above the tables, not per row.
+  out << "| metric | type | labels (besides `host`) | meaning |\n|---|---|---|---|\n";
   for (const auto& metric : all_metrics()) {
     if (metric.section != section) continue;
     used.insert(metric.section);
