@@ -317,7 +317,7 @@ case ${1:?usage: run.sh CHECK} in
     # The message a person reads: gateway, host, what happened with its value, what the hook did, the runbook.
     out=$(amtool template render --template.glob="$tmp/all/openclaw-notifications.tmpl" \
       --template.data=tests/alerts/notification_data.json --template.text='{{ template "openclaw.title" . }}|{{ template "openclaw.text" . }}')
-    for want in '[FIRING:1] OpenClawGatewayRestartFailed gateway default on hook:9788' 'Gateway: default  Host: hook:9788' \
+    for want in '[FIRING:1] OpenClawGatewayRestartFailed gateway default on hook:9788' 'Gateway: default  Host: gw-a' 'Host: gw:9789' \
                 'What: The restart hook failed to restart OpenClaw gateway default (last failed attempt at' \
                 'Hook: no automatic action: a person decides' 'Runbook: docs/runbooks/OpenClawGatewayRestartFailed.md' \
                 'RESOLVED OpenClawGatewayDown' 'Hook: restarts it now' 'resolved 2026-12-02 05:10:00 UTC'; do
