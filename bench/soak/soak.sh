@@ -12,7 +12,7 @@
 # counter), VmRSS, RssAnon, open fds and threads (samples.csv). At the end it prints first (after warm-up) / last /
 # max RSS, the RSS slope after warm-up per 100k requests, and idle fds before and after, and fails (exit 1) when
 #   - a request got an unexpected answer (soak_client checks every one),
-#   - RSS at the end exceeds RSS after warm-up (10 % of the requests) by more than SOAK_RSS_GROWTH_PCT (default 5),
+#   - RSS at the end exceeds RSS after the load's warm-up (its first 10 % of requests) by more than SOAK_RSS_GROWTH_PCT (default 5),
 #   - the workers' warm-up added more than SOAK_WARMUP_MAX_MIB (default 16) of RSS (~7 MiB for 256 workers; a
 #     deflate state kept per worker thread made it ~32 MiB),
 #   - the idle fd count after the load (keep-alive connections closed) is above the idle count before it.
@@ -202,8 +202,10 @@ for name in ("exporter", "hook"):
 for name in ("exporter", "hook"):
     count, rss, fds = count_of[name], f"{name}_rss_kib", f"{name}_fds"
     points = [(int(r[count]), int(r[rss]), int(r[fds]), int(r[f"{name}_threads"])) for r in rows]
-    served = min(totals[name], points[-1][0])  # less than asked when SOAK_MAX_SECONDS stopped the load
-    warm = next((p for p in points if p[0] >= served // 10), points[-1])
+    # Warm-up: the first 10 % of what the load served (less than asked when SOAK_MAX_SECONDS stopped it), counted
+    # from the first sample (the exporter's counter includes the workers' warm-up scrapes).
+    base = points[0][0]
+    warm = next((p for p in points[1:] if p[0] - base >= (points[-1][0] - base) // 10), points[-1])
     after = [p for p in points if p[0] >= warm[0]]
     n = len(after)
     slope = 0.0
