@@ -26,8 +26,9 @@ struct HttpServerOptions {
   // Both set: serve HTTPS only. The certificate file may hold a chain; the key file a PEM private key.
   std::string tls_cert_file;
   std::string tls_key_file;
-  // Worker threads: each serves one connection at a time, from its first byte (or TLS handshake) to its close. An
-  // idle one costs ~22 KiB of RSS (measured).
+  // Worker threads: each serves one connection at a time, from its first byte (or TLS handshake) to its close. One
+  // costs ~12 KiB of RSS idle (its stack) and ~20 KiB more of malloc state once it has served (measured; the stack a
+  // request touched is handed back at each connection's close): docs/benchmarks.md, "where the RSS goes".
   int num_threads = 64;
   // How long a client may take to send a request's headers (likewise to finish a TLS handshake, and the longest
   // pause inside a body or while a response is written; an idle keep-alive connection is closed after as long): what

@@ -5,6 +5,7 @@
 #include <prometheus/text_serializer.h>
 #include <zlib.h>
 
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -73,8 +74,8 @@ bool accepts_gzip(std::string_view accept_encoding) {
 
 namespace {
 
-// One deflate state per server thread, reset between scrapes: deflateInit2/deflateEnd allocate ~270 KB each time,
-// which glibc then trims from the thread's arena again (measured: a third of a scrape's CPU).
+// A deflate state, reset between scrapes: deflateInit2/deflateEnd allocate ~270 KB each time, which glibc then trims
+// again (measured: a third of a scrape's CPU).
 class Deflater {
  public:
   Deflater() {
@@ -106,11 +107,43 @@ class Deflater {
   bool ok_ = false;
 };
 
+// Idle deflate states kept for the next scrape. Not one per thread: the servers run 256 worker threads (the slowloris
+// bound), Prometheus' reconnections hand a scrape to each of them in turn, and a state per thread grew the
+// exporter's RSS by ~27 MiB once every worker had served a gzip scrape (measured, bench/soak/soak.sh). Two cover an
+// HA pair of Prometheus scraping at once; a third concurrent scrape pays for its own state.
+constexpr std::size_t kIdleDeflaters = 2;
+
+class DeflaterPool {
+ public:
+  std::unique_ptr<Deflater> take() {
+    {
+      const std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        auto deflater = std::move(idle_.back());
+        idle_.pop_back();
+        return deflater;
+      }
+    }
+    return std::make_unique<Deflater>();
+  }
+  void give_back(std::unique_ptr<Deflater> deflater) {
+    const std::lock_guard lock(mutex_);
+    if (idle_.size() < kIdleDeflaters) idle_.push_back(std::move(deflater));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Deflater>> idle_;
+};
+
 }  // namespace
 
 std::string gzip_compress(std::string_view data) {
-  thread_local Deflater deflater;
-  return deflater.compress(data);
+  static DeflaterPool pool;
+  auto deflater = pool.take();
+  std::string out = deflater->compress(data);  // a state that threw is not given back
+  pool.give_back(std::move(deflater));
+  return out;
 }
 
 }  // namespace openclaw

@@ -27,8 +27,9 @@ Exporter::Exporter(const ExporterConfig& config) {
   options.tls_key_file = config.web.tls_key_file;
   options.allowed_hosts = config.allowed_hosts;
   options.allowed_hosts_setting = "--web.allowed-hosts";
-  // 256 threads (~5.6 MiB of RSS) with the 2 s request timeout: behind 500 connections that trickle their headers
-  // a scrape waits ~ceil(500 / 256) * 2 s = 4 s at most, inside Prometheus' 10 s (tests/exporter/exporter_http_test.cpp).
+  // 256 threads (~8 MiB of RSS once each has served: docs/benchmarks.md) with the 2 s request timeout: behind 500
+  // connections that trickle their headers a scrape waits ~ceil(500 / 256) * 2 s = 4 s at most, inside Prometheus'
+  // 10 s (tests/exporter/exporter_http_test.cpp).
   options.num_threads = 256;
   server_ = std::make_unique<HttpServer>(options);
   if (!config.web.basic_auth_users.empty()) {

@@ -19,8 +19,9 @@ HookServer::HookServer(const Config& config, const std::string& listen_address, 
   options.listen_address = listen_address;
   options.tls_cert_file = config.tls.cert_file;
   options.tls_key_file = config.tls.key_file;
-  // A thread per connection. 256 (~5.6 MiB of RSS) with the 2 s request timeout: behind 500 connections that
-  // trickle their headers (slowloris), Alertmanager's delivery waits ~ceil(500 / 256) * 2 s = 4 s at most
+  // A thread per connection. 256 (~8 MiB of RSS once each has served: docs/benchmarks.md) with the 2 s request
+  // timeout: behind 500 connections that trickle their headers (slowloris), Alertmanager's delivery waits
+  // ~ceil(500 / 256) * 2 s = 4 s at most
   // (tests/restart_hook/slow_clients_test.cpp). 500 ms halved that but cut off a webhook whose body came >500 ms
   // after its headers on a loaded machine (seen under ASan in CI).
   options.num_threads = 256;
