@@ -41,7 +41,8 @@ TEST(ExporterConcurrency, ConcurrentScrapesOfTheFixtureAreAllAnsweredWholeAndNon
                          "--gateway.log-dir", dir.file("logs"), "--probe.interval=50ms", "--probe.timeout=2s"},
                         {}, dir.file("exporter.log"));
   const std::string probed = "openclaw_gateway_probe_success{gateway=\"default\",probe=\"websocket\"}";
-  ASSERT_TRUE(wait_until([&] { return scrape(base + "/metrics").get(probed) == 1; }, 30s)) << exporter.log();
+  // Generous: under ThreadSanitizer the exporter's 256 HTTP threads take ~4 CPU-seconds to start.
+  ASSERT_TRUE(wait_until([&] { return scrape(base + "/metrics").get(probed) == 1; }, 60s)) << exporter.log();
 
   // What every scrape must agree on: which sources succeed, and that the gateway is up.
   const Scrape reference = scrape(base + "/metrics");
