@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 
@@ -19,6 +21,9 @@ namespace openclaw::hook {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
+
+// How long a helper of an exited command may keep its output open before it is taken for a leftover.
+constexpr std::chrono::milliseconds kLeftoverGrace{200};
 
 std::string resolve_program(const std::string& name) {
   if (name.find('/') != std::string::npos) return name;
@@ -122,10 +127,14 @@ ProcessResult ForkExecRunner::run(const std::vector<std::string>& args, std::chr
     if (::waitpid(pid, &status, WNOHANG) == pid) exited = true;
   }
   if (exited && !eof) {
-    // What the command wrote before it exited is in the pipe; a bounded number of reads takes it (a leftover that
-    // keeps writing must not keep us here).
-    pollfd pfd{read_end.get(), POLLIN, 0};
-    for (std::size_t reads = 0; !eof && reads <= kMaxOutput / sizeof buffer && ::poll(&pfd, 1, 0) > 0; ++reads) {
+    // What the command wrote before it exited is in the pipe, and a helper about to let go of the output (a shell's
+    // `daemon >/dev/null &` redirects only after its fork) gets a moment: a bounded wait and a bounded number of
+    // reads (a helper that keeps writing must not keep us here).
+    const auto grace_end = std::min(deadline, SteadyClock::now() + kLeftoverGrace);
+    for (std::size_t reads = 0; !eof && reads <= kMaxOutput / sizeof buffer; ++reads) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(grace_end - SteadyClock::now());
+      pollfd pfd{read_end.get(), POLLIN, 0};
+      if (::poll(&pfd, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0))) <= 0) break;
       read_some();
     }
     // Still open: something the command started holds its output. The command is over, and so is what it left

@@ -30,8 +30,9 @@ class ProcessRunner {
 
 // fork/exec, never a shell: argv goes to execve as given. The child gets its own process group (killed whole
 // at the timeout), stdin from /dev/null and no inherited fds beyond 0-2. run() returns when the child has exited,
-// however long something it started keeps its output open: such leftovers in its process group are killed then
-// (a helper that redirected its output, e.g. `daemon >/dev/null 2>&1 &`, is left alone). A helper that left the
+// however long something it started keeps its output open: leftovers in its process group still holding the output
+// 200 ms after it exited are killed then (a helper that redirected its output, e.g. `daemon >/dev/null 2>&1 &`, is
+// left alone). A helper that left the
 // group (setsid) is beyond reach; the hook's unit cgroup ends it when the hook stops.
 class ForkExecRunner final : public ProcessRunner {
  public:

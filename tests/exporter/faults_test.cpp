@@ -57,15 +57,7 @@ TEST_P(ExporterBusFault, AUnitReadFailsWithinTheCallTimeoutAndSaysWhy) {
 INSTANTIATE_TEST_SUITE_P(Faults, ExporterBusFault,
                          ::testing::Values(t::BusFault::kNeverAccepts, t::BusFault::kSilent,
                                            t::BusFault::kClosesAtOnce, t::BusFault::kStaleSocket),
-                         [](const auto& info) {
-                           switch (info.param) {
-                             case t::BusFault::kNeverAccepts: return std::string("NeverAccepts");
-                             case t::BusFault::kSilent: return std::string("AcceptsAndNeverAnswers");
-                             case t::BusFault::kClosesAtOnce: return std::string("ClosesAtOnce");
-                             case t::BusFault::kStaleSocket: return std::string("StaleSocketNobodyListens");
-                           }
-                           return std::string("unknown");
-                         });
+                         [](const auto& p) { return t::bus_fault_name(p.param); });
 
 // ---- The gateway dying between discovery and the /proc reads ------------------------------------------------------
 
@@ -120,7 +112,7 @@ struct DyingGatewayChain {
   std::unique_ptr<GatewayCollector> collector;
 };
 
-std::optional<double> source_success(const std::vector<prometheus::MetricFamily>& families, const char* source) {
+std::optional<double> fault_source_success(const std::vector<prometheus::MetricFamily>& families, const char* source) {
   return value_of(families, "openclaw_exporter_source_success", {{"source", source}});
 }
 
@@ -131,12 +123,12 @@ TEST(GatewayDiesBetweenLookupAndReads, TheSourcesFailWithoutSeriesAndTheNextScra
   std::optional<t::ChildProcess> gateway(std::in_place, std::vector<std::string>{"sleep", "infinity"});
   const int pid = gateway->pid();
   DyingGatewayChain chain(pid, "/proc", "/sys/fs/cgroup");
-  chain.between = [&] { gateway.reset(); };  // SIGTERM, SIGKILL if need be, reaped
+  chain.between->between = [&] { gateway.reset(); };  // SIGTERM, SIGKILL if need be, reaped
   auto families = chain.collector->Collect();
   EXPECT_EQ(value_of(families, "openclaw_gateway_up", {{"gateway", "gw"}}), 1);  // alive when discovery looked
-  EXPECT_EQ(source_success(families, "discovery"), 1);
-  EXPECT_EQ(source_success(families, "process"), 0);
-  EXPECT_EQ(source_success(families, "sockets"), 0);
+  EXPECT_EQ(fault_source_success(families, "discovery"), 1);
+  EXPECT_EQ(fault_source_success(families, "process"), 0);
+  EXPECT_EQ(fault_source_success(families, "sockets"), 0);
   for (const char* name : {"openclaw_gateway_resident_memory_bytes", "openclaw_gateway_open_fds",
                            "openclaw_gateway_threads", "openclaw_gateway_cpu_seconds_total",
                            "openclaw_gateway_proportional_memory_bytes"}) {
@@ -146,7 +138,7 @@ TEST(GatewayDiesBetweenLookupAndReads, TheSourcesFailWithoutSeriesAndTheNextScra
 
   families = chain.collector->Collect();  // the unit still names the PID (systemd has not noticed yet)
   EXPECT_EQ(value_of(families, "openclaw_gateway_up", {{"gateway", "gw"}}), 0);
-  EXPECT_EQ(source_success(families, "discovery"), 1);
+  EXPECT_EQ(fault_source_success(families, "discovery"), 1);
 }
 
 // The same race in a fixture /proc tree, where the PID can be handed to another process on cue: discovery found
@@ -161,10 +153,10 @@ TEST(GatewayDiesBetweenLookupAndReads, APidReusedMeanwhileIsNotReportedAsTheGate
   for (int fd = 0; fd < 7; ++fd) std::ofstream(proc + "/4242/fd/" + std::to_string(fd));
   DyingGatewayChain chain(4242, proc, std::string(OPENCLAW_EXPORTER_FIXTURES) + "/fakecgroup/v2");
   auto families = chain.collector->Collect();
-  ASSERT_EQ(source_success(families, "process"), 1);
+  ASSERT_EQ(fault_source_success(families, "process"), 1);
   ASSERT_TRUE(value_of(families, "openclaw_gateway_threads").has_value());
 
-  chain.between = [&] {
+  chain.between->between = [&] {
     std::string stat;
     std::getline(std::ifstream(proc + "/4242/stat"), stat);
     const std::size_t at = stat.find(" 360000 ");
@@ -173,14 +165,14 @@ TEST(GatewayDiesBetweenLookupAndReads, APidReusedMeanwhileIsNotReportedAsTheGate
   };
   families = chain.collector->Collect();
   EXPECT_EQ(value_of(families, "openclaw_gateway_pid"), 4242);  // discovery's answer: the gateway it saw
-  EXPECT_EQ(source_success(families, "process"), 0);
+  EXPECT_EQ(fault_source_success(families, "process"), 0);
   EXPECT_FALSE(value_of(families, "openclaw_gateway_threads").has_value());
   EXPECT_FALSE(value_of(families, "openclaw_gateway_resident_memory_bytes").has_value());
   EXPECT_FALSE(value_of(families, "openclaw_gateway_proportional_memory_bytes").has_value());
 
   families = chain.collector->Collect();  // the next scrape: discovery sees the new process, a restart
   EXPECT_EQ(value_of(families, "openclaw_gateway_process_restarts_total"), 1);
-  EXPECT_EQ(source_success(families, "process"), 1);
+  EXPECT_EQ(fault_source_success(families, "process"), 1);
 }
 
 // ---- The health endpoint misbehaving ------------------------------------------------------------------------------

@@ -111,11 +111,23 @@ void FaultyHttpServer::serve(int fd) {
                         "\r\nConnection: close\r\n\r\n" + body);
       break;
     }
-    case Fault::kNotHttp:
-      faulty_write_all(fd, std::string("\x16\x03\x01\x00\x05garbage\r\n\r\n", 18));
+    case Fault::kNotHttp: {
+      static constexpr char kTlsHelloThenJunk[] = "\x16\x03\x01\x00\x05garbage\r\n\r\n";
+      faulty_write_all(fd, std::string(kTlsHelloThenJunk, sizeof kTlsHelloThenJunk - 1));
       break;
+    }
   }
   ::close(fd);
+}
+
+std::string bus_fault_name(BusFault fault) {
+  switch (fault) {
+    case BusFault::kNeverAccepts: return "NeverAccepts";
+    case BusFault::kSilent: return "AcceptsAndNeverAnswers";
+    case BusFault::kClosesAtOnce: return "ClosesAtOnce";
+    case BusFault::kStaleSocket: return "StaleSocketNobodyListens";
+  }
+  return "Unknown";
 }
 
 FaultyBusSocket::FaultyBusSocket(const std::string& path, BusFault fault) : path_(path), fault_(fault) {

@@ -51,6 +51,9 @@ enum class BusFault {
   kClosesAtOnce,   // accepts and closes: the manager crashed as we connected
   kStaleSocket,    // the socket file is there, nobody listens: the manager is gone (ECONNREFUSED)
 };
+// "NeverAccepts", "AcceptsAndNeverAnswers", "ClosesAtOnce", "StaleSocketNobodyListens" (test names).
+std::string bus_fault_name(BusFault fault);
+
 class FaultyBusSocket {
  public:
   FaultyBusSocket(const std::string& path, BusFault fault);

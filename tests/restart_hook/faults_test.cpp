@@ -49,15 +49,7 @@ TEST_P(HungOrGoneManager, EveryCallFailsWithinTheCallTimeoutAndSaysWhy) {
 INSTANTIATE_TEST_SUITE_P(Faults, HungOrGoneManager,
                          ::testing::Values(t::BusFault::kNeverAccepts, t::BusFault::kSilent,
                                            t::BusFault::kClosesAtOnce, t::BusFault::kStaleSocket),
-                         [](const auto& info) {
-                           switch (info.param) {
-                             case t::BusFault::kNeverAccepts: return std::string("NeverAccepts");
-                             case t::BusFault::kSilent: return std::string("AcceptsAndNeverAnswers");
-                             case t::BusFault::kClosesAtOnce: return std::string("ClosesAtOnce");
-                             case t::BusFault::kStaleSocket: return std::string("StaleSocketNobodyListens");
-                           }
-                           return std::string("unknown");
-                         });
+                         [](const auto& p) { return t::bus_fault_name(p.param); });
 
 // The whole engine with a hung manager: the restart is recorded as failed (naming the manager), retried once and
 // given up, in seconds; the worker is free again and the next alert is decided.
