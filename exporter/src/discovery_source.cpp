@@ -47,6 +47,7 @@ Status DiscoverySource::collect(GatewayContext& context, MetricSet& out) {
     if (history.last && *history.last != process) ++history.restarts;
     history.last = process;
     context.pid = process.pid;
+    context.pid_start_ticks = process.start_ticks;
     out.add("openclaw_gateway_pid", labels, process.pid);
   }
   if (found) out.add("openclaw_gateway_up", labels, found->has_value() ? 1 : 0);

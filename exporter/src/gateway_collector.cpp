@@ -58,7 +58,7 @@ std::vector<prometheus::MetricFamily> GatewayCollector::collect(Clock::time_poin
 void GatewayCollector::collect_gateway(std::size_t index, const std::optional<HostMemory>& host, const Budget& budget,
                                        MetricSet& out) const {
   const GatewayTarget& target = targets_[index];
-  const GatewayContext initial{target, host, {}, {}, {}};
+  const GatewayContext initial{target, host, {}, {}, {}, 0};
   const auto now = Clock::now();
   SourceChain::Outcome chain =
       now >= budget.deadline

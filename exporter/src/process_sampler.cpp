@@ -172,6 +172,7 @@ Result<ProcessSample> ProcessSampler::sample(int pid) const {
     sample.descendant_pids.push_back(child.pid);
   }
   sample.pid = pid;
+  sample.start_ticks = main->starttime_ticks;
   sample.start_time_seconds = static_cast<double>(*boot_time) + static_cast<double>(main->starttime_ticks) /
                                                                     static_cast<double>(clock_ticks_per_second());
   sample.resident_bytes = rss_pages * page_size_bytes();

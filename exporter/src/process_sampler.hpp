@@ -15,6 +15,7 @@ namespace openclaw::exporter {
 struct ProcessSample {
   int pid = 0;
   double start_time_seconds = 0;           // unix seconds, from starttime in /proc/PID/stat + btime
+  std::uint64_t start_ticks = 0;           // that starttime itself: with the PID, the process's identity
   std::uint64_t resident_bytes = 0;        // RSS of the main process plus all descendants
   double cpu_seconds = 0;                  // user+system of the main process plus all descendants, including
                                            // reaped ones (cutime/cstime), so it does not drop when a child exits

@@ -1,5 +1,7 @@
 #include "process_source.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
 
@@ -18,6 +20,12 @@ std::optional<double> memory_limit_bytes(const ProcessSample& process, const std
 Status ProcessSource::collect(GatewayContext& context, MetricSet& out) {
   auto sample = sampler_->sample(*context.pid);
   if (!sample) return Status::failure(sample.error());
+  // The gateway died after discovery found it and its PID went to another process: never report that one.
+  if (context.pid_start_ticks != 0 && sample->start_ticks != context.pid_start_ticks) {
+    return Status::failure(fmt::format("process {} is not the one discovered a moment ago (it started at tick {}, "
+                                       "not {}): the gateway exited and its PID was reused",
+                                       *context.pid, sample->start_ticks, context.pid_start_ticks));
+  }
   const ProcessSample& p = *sample;
   const auto labels = context.labels();
   out.add("openclaw_gateway_process_start_time_seconds", labels, p.start_time_seconds);

@@ -18,6 +18,8 @@ struct GatewayContext {
   std::optional<UnitState> unit;         // set by the systemd source
   std::optional<int> pid;                // set by the discovery source when the main process was found
   std::optional<ProcessSample> process;  // set by the process source
+  std::uint64_t pid_start_ticks = 0;     // set with pid: its start time (/proc/PID/stat starttime); PID + this is
+                                         // the process's identity, which the readers after discovery check
 
   MetricSet::Labels labels() const { return {{"gateway", target.name}}; }
 };

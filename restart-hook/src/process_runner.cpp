@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 
@@ -19,6 +21,9 @@ namespace openclaw::hook {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
+
+// How long a helper of an exited command may keep its output open before it is taken for a leftover.
+constexpr std::chrono::milliseconds kLeftoverGrace{200};
 
 std::string resolve_program(const std::string& name) {
   if (name.find('/') != std::string::npos) return name;
@@ -95,33 +100,52 @@ ProcessResult ForkExecRunner::run(const std::vector<std::string>& args, std::chr
   bool exited = false;
   bool eof = false;
   char buffer[4096];
-  while (!exited || !eof) {
-    if (!exited && stop.stop_requested()) {
+  const auto read_some = [&] {
+    const ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
+    if (n > 0 && result.output.size() < kMaxOutput) {
+      result.output.append(buffer, std::min(static_cast<std::size_t>(n), kMaxOutput - result.output.size()));
+    }
+    if (n == 0) eof = true;
+  };
+  while (!exited) {
+    if (stop.stop_requested()) {
       result.interrupted = true;
       break;
     }
-    if (!exited && SteadyClock::now() >= deadline) {
+    if (SteadyClock::now() >= deadline) {
       ::kill(-pid, SIGKILL);  // the whole group: systemctl's helpers, a command's children
       result.timed_out = true;
       ::waitpid(pid, &status, 0);
-      exited = true;
       break;
     }
     pollfd pfd{read_end.get(), POLLIN, 0};
     if (!eof && ::poll(&pfd, 1, 20) > 0) {
-      const ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
-      if (n > 0 && result.output.size() < kMaxOutput) {
-        result.output.append(buffer, std::min(static_cast<std::size_t>(n), kMaxOutput - result.output.size()));
-      }
-      if (n == 0) eof = true;
+      read_some();
     } else if (eof) {
       ::usleep(10'000);
     }
-    if (!exited && ::waitpid(pid, &status, WNOHANG) == pid) exited = true;
-    // A grandchild that keeps the pipe open must not keep us waiting once the child itself is gone.
-    if (exited && !eof && ::poll(&pfd, 1, 0) == 0) break;
+    if (::waitpid(pid, &status, WNOHANG) == pid) exited = true;
   }
-  result.exit_code = decode_status(status);
+  if (exited && !eof) {
+    // What the command wrote before it exited is in the pipe, and a helper about to let go of the output (a shell's
+    // `daemon >/dev/null &` redirects only after its fork) gets a moment: a bounded wait and a bounded number of
+    // reads (a helper that keeps writing must not keep us here).
+    const auto grace_end = std::min(deadline, SteadyClock::now() + kLeftoverGrace);
+    for (std::size_t reads = 0; !eof && reads <= kMaxOutput / sizeof buffer; ++reads) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(grace_end - SteadyClock::now());
+      pollfd pfd{read_end.get(), POLLIN, 0};
+      if (::poll(&pfd, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0))) <= 0) break;
+      read_some();
+    }
+    // Still open: something the command started holds its output. The command is over, and so is what it left
+    // in its process group (a helper that detached its output, or left the group, is not ours to kill).
+    if (!eof) {
+      ::kill(-pid, SIGKILL);
+      result.killed_leftovers = true;
+    }
+  }
+  // Interrupted: it still runs, no exit code yet (-1, not ok()).
+  result.exit_code = exited || result.timed_out ? decode_status(status) : -1;
   result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started);
   return result;
 }

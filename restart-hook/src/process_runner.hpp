@@ -11,6 +11,7 @@ struct ProcessResult {
   int exit_code = -1;        // 128+N when killed by signal N; 127 when not executable; -1 when it never ran
   bool timed_out = false;    // killed (with its process group) at the timeout
   bool interrupted = false;  // the caller stopped waiting (the hook is stopping); the process was left running
+  bool killed_leftovers = false;  // it exited, and what it left in its process group still held its output: killed
   std::string output;        // stdout and stderr interleaved, at most kMaxOutput bytes
   std::chrono::milliseconds duration{0};
   bool ok() const { return exit_code == 0 && !timed_out; }
@@ -28,7 +29,11 @@ class ProcessRunner {
 };
 
 // fork/exec, never a shell: argv goes to execve as given. The child gets its own process group (killed whole
-// at the timeout), stdin from /dev/null and no inherited fds beyond 0-2.
+// at the timeout), stdin from /dev/null and no inherited fds beyond 0-2. run() returns when the child has exited,
+// however long something it started keeps its output open: leftovers in its process group still holding the output
+// 200 ms after it exited are killed then (a helper that redirected its output, e.g. `daemon >/dev/null 2>&1 &`, is
+// left alone). A helper that left the
+// group (setsid) is beyond reach; the hook's unit cgroup ends it when the hook stops.
 class ForkExecRunner final : public ProcessRunner {
  public:
   static constexpr std::size_t kMaxOutput = 64 * 1024;

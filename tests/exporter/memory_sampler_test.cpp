@@ -131,7 +131,7 @@ TEST_F(FakeProcMemoryTest, TheMemorySourceUsesTheCgroupsOfTheProcessSample) {
   fs::create_directories(root() / "4242/fd");
   write_text(root() / "4242/environ", std::string("HOME=/home/gw\0", 14));
   const GatewayTarget target{"gw", "", "/nonexistent/pid", "", "http://127.0.0.1:1"};
-  GatewayContext context{target, {}, {}, 4242, {}};
+  GatewayContext context{target, {}, {}, 4242, {}, 0};
   auto sample = ProcessSampler(root().string(), kFixtures + "/fakecgroup/v2").sample(4242);
   ASSERT_TRUE(sample.ok()) << sample.error();
   context.process = std::move(sample).value();
