@@ -87,7 +87,10 @@ fuzz_log=build/fuzz.log
   until grep -q '^== asan suites complete' "$background_log" 2>/dev/null || ! kill -0 "$background_pid" 2>/dev/null; do
     sleep 2
   done
-  nice -n 19 ctest --preset fuzz -j "$jobs"
+  status=0
+  nice -n 19 ctest --preset fuzz -j "$jobs" || status=$?
+  grep -h 'execs in' build/fuzz/Testing/Temporary/LastTest.log || true  # one line per target (fuzz/run.sh)
+  exit "$status"
 ) >"$fuzz_log" 2>&1 &
 fuzz_pid=$!
 background+=("$fuzz_pid")

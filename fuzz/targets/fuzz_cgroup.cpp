@@ -15,6 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)parse_cgroup_v2_memory_max(text);
   (void)parse_cgroup_v1_memory_limit(text);
   (void)parse_cgroup_bytes(text);
-  for (const char* key : {"inactive_file", "total_inactive_file", "anon", ""}) (void)parse_cgroup_memory_stat(text, key);
+  for (const char* key : {"inactive_file", "total_inactive_file", "anon", ""}) {
+    (void)parse_cgroup_memory_stat(text, key);
+  }
   return 0;
 }
