@@ -42,9 +42,11 @@ long long stored_integer(const json& value, long long minimum, long long maximum
   return value.get<long long>();
 }
 
-// Unix milliseconds from 1970 to the end of 9999: what to_unix_ms writes for any time the hook lives in.
+// Unix milliseconds from 1970 to 2200: what to_unix_ms writes for any time the hook lives in. system_clock counts
+// nanoseconds in 64 bits, which end in 2262: a later time overflowed (fuzz_hook_state).
+constexpr long long kLastStoredMs = 7'258'118'400'000;  // 2200-01-01T00:00:00Z
 TimePoint stored_time(const json& value, const char* what) {
-  return from_unix_ms(stored_integer(value, 0, 253'402'300'799'999, what));
+  return from_unix_ms(stored_integer(value, 0, kLastStoredMs, what));
 }
 
 json optional_time(const std::optional<TimePoint>& t) { return t ? json(to_unix_ms(*t)) : json(nullptr); }
@@ -93,7 +95,7 @@ PendingRestart pending_from_json(const json& node, int version) {
   p.rule_name = node.at("rule_name").get<std::string>();
   p.triggers = node.at("triggers").get<std::vector<std::string>>();
   p.not_before = read_optional_time(node, "not_before");
-  p.busy_for = std::chrono::milliseconds(stored_integer(node.at("busy_for_ms"), 0, 253'402'300'799'999, "busy_for_ms"));
+  p.busy_for = std::chrono::milliseconds(stored_integer(node.at("busy_for_ms"), 0, kLastStoredMs, "busy_for_ms"));
   p.busy_seen_at = read_optional_time(node, "busy_seen_at");
   return p;
 }
