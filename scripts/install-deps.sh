@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates ccache
   clang-format clang-tidy
+  clang libclang-rt-14-dev llvm   # fuzz/: libFuzzer (libclang_rt.fuzzer in libclang-rt-14-dev), llvm-symbolizer
   prometheus-cpp-dev libcivetweb-dev nlohmann-json3-dev
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev libssl-dev
   libsystemd-dev systemd zlib1g-dev libcrypt-dev libabsl-dev

@@ -93,6 +93,25 @@ background_start=$SECONDS
 background_pid=$!
 background+=("$background_pid")
 
+# ---- fuzz (fuzz/README.md): the libFuzzer targets, built with clang at the lowest priority, then run 15 s each
+# once the asan suites are done (they bound latencies; the fuzzers would take CPU from them). Own log.
+fuzz_log=build/fuzz.log
+(
+  set -e
+  cmake --preset fuzz >/dev/null
+  nice -n 19 cmake --build --preset fuzz -j "$jobs"
+  until grep -q '^== asan suites complete' "$background_log" 2>/dev/null || ! kill -0 "$background_pid" 2>/dev/null; do
+    sleep 2
+  done
+  status=0
+  nice -n 19 ctest --preset fuzz -j "$jobs" || status=$?
+  grep -h 'execs in' build/fuzz/Testing/Temporary/LastTest.log || true  # one line per target (fuzz/run.sh)
+  exit "$status"
+) >"$fuzz_log" 2>&1 &
+fuzz_pid=$!
+background+=("$fuzz_pid")
+# ---- end fuzz
+
 ci_status=0
 stage "ci suites: systemd, alerts, e2e, real gateway" ctest --preset ci -j 4 || ci_status=$?
 
@@ -106,9 +125,19 @@ stages+=("$(printf '%-46s %4d s%s' "background: asan, tsan builds + suites, ci r
   "$( ((background_status == 0)) || echo "  FAILED ($background_status)")")")
 stages+=("$(printf '%-46s %4d s' "  of which waited for after the ci suites" $((SECONDS - background_wait_start)))")
 
+# ---- fuzz: wait for it
+fuzz_status=0
+fuzz_wait_start=$SECONDS
+wait "$fuzz_pid" || fuzz_status=$?
+echo "== fuzz: libFuzzer targets, bounded (log $fuzz_log)"
+cat "$fuzz_log"
+stages+=("$(printf '%-46s %4d s%s' "fuzz: waited for after that" $((SECONDS - fuzz_wait_start)) \
+  "$( ((fuzz_status == 0)) || echo "  FAILED ($fuzz_status)")")")
+# ---- end fuzz
+
 experiments_status=0
 if ((experiments)); then
   stage "experiments (opt-in measurements)" ctest --preset experiments -V || experiments_status=$?
 fi
 
-((ci_status == 0 && background_status == 0 && experiments_status == 0))
+((ci_status == 0 && background_status == 0 && experiments_status == 0 && fuzz_status == 0))

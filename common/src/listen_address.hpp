@@ -9,7 +9,7 @@ namespace openclaw {
 // Throws std::invalid_argument.
 std::string normalize_listen_address(std::string_view address);
 // True when every interface the address names is loopback (127.0.0.0/8, "localhost"). A comma list is what civetweb
-// listens on: every entry must be loopback.
+// listens on: every entry must be loopback. Throws std::invalid_argument for a malformed entry.
 bool is_loopback_listen_address(std::string_view address);
 
 }  // namespace openclaw

@@ -13,6 +13,7 @@
 #include "build_info.hpp"
 #include "duration.hpp"
 #include "host_label.hpp"
+#include "process_finder.hpp"
 #include "request_guard.hpp"
 
 namespace openclaw::exporter {
@@ -34,9 +35,18 @@ YAML::Node load_yaml(const std::string& text, const std::string& source) {
   }
 }
 
+// A mapping's key: YAML allows a sequence or a mapping as a key (`? [a]`), which as<std::string>() answered with
+// YAML::TypedBadConversion instead of a ConfigError naming the place (found by fuzz_exporter_config).
+std::string key_text(const YAML::Node& key, const std::string& where) {
+  if (!key.IsScalar()) {
+    throw ConfigError(fmt::format("{}: expected string keys, got a sequence or mapping as a key", where));
+  }
+  return key.Scalar();
+}
+
 void reject_unknown_keys(const YAML::Node& map, const std::set<std::string>& known, const std::string& where) {
   for (const auto& item : map) {
-    const auto key = item.first.as<std::string>();
+    const auto key = key_text(item.first, where);
     if (!known.contains(key)) {
       std::string list;
       for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
@@ -73,7 +83,7 @@ void validate_target(const GatewayTarget& target, const std::string& where) {
   }
   if (!target.cmdline_regex.empty()) {
     try {
-      std::regex compiled(target.cmdline_regex);
+      (void)compile_cmdline_regex(target.cmdline_regex);
     } catch (const std::regex_error& e) {
       throw ConfigError(fmt::format("{}.cmdline_regex: \"{}\" is not a valid regex: {}", where, target.cmdline_regex,
                                     e.what()));
@@ -152,7 +162,7 @@ WebConfig parse_web_config_yaml(const std::string& text, const std::string& sour
     const std::string where = source + ": basic_auth_users";
     if (!users.IsMap()) throw ConfigError(where + ": expected a mapping of user: bcrypt hash");
     for (const auto& item : users) {
-      const auto user = item.first.as<std::string>();
+      const auto user = key_text(item.first, where);
       const auto hash = scalar(item.second, where + "." + user);
       if (!(hash.starts_with("$2a$") || hash.starts_with("$2b$") || hash.starts_with("$2y$"))) {
         throw ConfigError(fmt::format("{}.{}: expected a bcrypt hash ($2y$…)", where, user));

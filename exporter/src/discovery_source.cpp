@@ -21,7 +21,7 @@ Result<std::optional<ProcessIdentity>> DiscoverySource::locate(const GatewayCont
     {
       std::lock_guard lock(mutex_);
       auto [it, inserted] = regexes_.try_emplace(target.name);
-      if (inserted) it->second = std::regex(target.cmdline_regex);
+      if (inserted) it->second = compile_cmdline_regex(target.cmdline_regex);
       regex = &it->second;  // map nodes stay put; a const regex may be searched by several threads
     }
     return finder_->from_cmdline(*regex);

@@ -39,6 +39,17 @@ double start_seconds(std::uint64_t boot_time, std::uint64_t start_ticks) {
 
 }  // namespace
 
+std::regex compile_cmdline_regex(const std::string& pattern) {
+  return std::regex(pattern, std::regex::ECMAScript | std::regex_constants::__polynomial);
+}
+
+bool cmdline_matches(std::string_view raw, const std::regex& pattern) {
+  const bool cut = raw.size() > kMaxCmdlineMatchBytes;
+  const std::string text = join_cmdline(raw.substr(0, kMaxCmdlineMatchBytes));
+  return std::regex_search(text, pattern,
+                           cut ? std::regex_constants::match_not_eol : std::regex_constants::match_default);
+}
+
 std::optional<ProcessIdentity> choose_gateway_process(const std::vector<Candidate>& matches) {
   std::unordered_set<int> matched;
   for (const auto& c : matches) {
@@ -103,8 +114,8 @@ std::optional<Candidate> ProcessFinder::candidate(int pid, const std::regex& pat
   const std::string dir = pid_dir(proc_root_, pid);
   const auto cmdline_file = read_file(dir + "/cmdline");
   if (cmdline_file.error != 0 || cmdline_file.text.empty()) return std::nullopt;  // exited, or a kernel thread
+  if (!cmdline_matches(cmdline_file.text, pattern)) return std::nullopt;
   const std::string cmdline = join_cmdline(cmdline_file.text);
-  if (!std::regex_search(cmdline, pattern)) return std::nullopt;
   const auto stat_file = read_file(dir + "/stat");
   if (stat_file.error != 0) return std::nullopt;
   const auto stat = parse_proc_stat(stat_file.text);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "process_sampler.hpp"
@@ -39,6 +40,18 @@ struct Candidate {
 // also matched is a worker); the most service-like; then the earliest started (a CLI call comes later).
 std::optional<ProcessIdentity> choose_gateway_process(const std::vector<Candidate>& matches);
 
+// --gateway.cmdline-regex compiled as ECMAScript without backreferences (std::regex_error for those) for
+// libstdc++'s non-recursive matcher (the __polynomial flag): stack bounded by the pattern, never by the text, and
+// time polynomial (a search is at worst quadratic in the text), never exponential. Any local user can start a process
+// whose cmdline is long (one argument may be 128 KiB): with the default, recursive matcher a 100 KiB cmdline
+// overflowed the exporter's stack with a pattern like "^node .*openclaw-gateway" (found while writing the fuzz
+// targets, fuzz/README.md).
+std::regex compile_cmdline_regex(const std::string& pattern);
+// How much of a command line the regex sees (the real gateway's is ~200 bytes): bounds the time per process (well
+// under a millisecond for a pattern like the examples; seconds only for a pathological one such as "(a|aa)+b").
+inline constexpr std::size_t kMaxCmdlineMatchBytes = 4096;
+bool cmdline_matches(std::string_view raw, const std::regex& pattern);
+
 // Reads a procfs root (default /proc; a fixture tree in tests).
 class ProcessFinder {
  public:
@@ -49,8 +62,8 @@ class ProcessFinder {
   // A missing pid file, or one naming a dead process or a process started after the file was written (the PID was
   // reused), is "not running"; an unreadable or malformed one is a failure.
   Result<std::optional<ProcessIdentity>> from_pid_file(const std::string& path) const;
-  // The gateway among processes whose NUL-separated cmdline (joined with spaces) matches (regex_search); nullopt
-  // when none does. Fails only when the procfs root cannot be listed.
+  // The gateway among processes whose NUL-separated cmdline (joined with spaces) matches (cmdline_matches);
+  // nullopt when none does. Fails only when the procfs root cannot be listed.
   Result<std::optional<ProcessIdentity>> from_cmdline(const std::regex& pattern) const;
 
  private:

@@ -102,7 +102,14 @@ Result<InetDiagBatch> parse_inet_diag(std::span<const std::byte> bytes) {
     } else if (header.nlmsg_type == NLMSG_ERROR) {
       if (payload.size() < sizeof(nlmsgerr))
         return Result<InetDiagBatch>::failure("truncated error" + at_offset(offset));
-      batch.error = -load<nlmsgerr>(payload).error;  // 0 is an acknowledgement, which also ends a request
+      // 0 is an acknowledgement, which also ends a request; else a negated errno (the kernel's MAX_ERRNO is 4095).
+      // Anything else is not a kernel's answer — and negating INT_MIN was undefined behaviour (fuzz_sock_diag).
+      const int error = load<nlmsgerr>(payload).error;
+      if (error > 0 || error < -4095) {
+        return Result<InetDiagBatch>::failure("error " + std::to_string(error) + " is not a negated errno" +
+                                              at_offset(offset));
+      }
+      batch.error = -error;
       batch.done = true;
     } else if (header.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
       if (payload.size() < sizeof(inet_diag_msg)) {

@@ -115,6 +115,9 @@ int check_config(const std::string& path, std::string& out) {
   } catch (const ConfigError& e) {
     out = fmt::format("Checking '{}'  FAILED: {}\n", path, e.what());
     return 1;
+  } catch (const std::exception& e) {  // a parser's bug, not the file's: still an answer, never an abort
+    out = fmt::format("Checking '{}'  FAILED: {}\n", path, e.what());
+    return 1;
   }
 }
 

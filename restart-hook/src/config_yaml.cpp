@@ -17,6 +17,13 @@ std::string scalar(const Node& node, const std::string& key, const char* expecte
   return node.Scalar();
 }
 
+// A mapping's key: YAML allows a sequence or a mapping as a key (`? [a]`), which as<std::string>() answered with
+// YAML::TypedBadConversion — an exception --check-config did not catch (it aborted; found by fuzz_hook_config).
+std::string key_text(const Node& key, const std::string& path) {
+  if (!key.IsScalar()) throw ConfigError(path, "expected string keys, got a sequence or mapping as a key");
+  return key.Scalar();
+}
+
 }  // namespace
 
 std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
@@ -24,7 +31,7 @@ std::string join(const std::string& path, const std::string& key) { return path.
 void expect_keys(const Node& node, const std::string& path, std::initializer_list<const char*> known) {
   if (!node.IsMap()) throw ConfigError(path, "expected a mapping");
   for (const auto& entry : node) {
-    const std::string key = entry.first.as<std::string>();
+    const std::string key = key_text(entry.first, path);
     if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
       std::string expected;
       for (const char* k : known) expected += (expected.empty() ? "" : ", ") + std::string(k);
@@ -84,7 +91,7 @@ std::map<std::string, std::string> string_map(const Node& parent, const char* ke
   if (!node.IsMap()) throw ConfigError(join(path, key), "expected a mapping of label names to values");
   static const std::regex kLabelName("[a-zA-Z_][a-zA-Z0-9_]*");
   for (const auto& entry : node) {
-    const std::string name = entry.first.as<std::string>();
+    const std::string name = key_text(entry.first, join(path, key));
     const std::string entry_path = join(join(path, key), name);
     if (!std::regex_match(name, kLabelName)) throw ConfigError(entry_path, "not a valid Prometheus label name");
     out[name] = scalar(entry.second, entry_path, "a string");

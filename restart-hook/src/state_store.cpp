@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 
 #include "fs_util.hpp"
 
@@ -22,12 +23,38 @@ using nlohmann::json;
 // rule name, with their triggers, notice and busy time) and version 1 still load (tests/restart_hook/fixtures/state/).
 constexpr int kFormatVersion = 3;
 
+// A value the writer never produces (a float, a number out of range, a negative index). nlohmann's get<integer>()
+// converts a float with a static_cast — undefined behaviour when it does not fit — and the milliseconds of a huge
+// time overflowed when made nanoseconds (found by fuzz_hook_state): every number is checked before it is used.
+class StateOutOfRange : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+long long stored_integer(const json& value, long long minimum, long long maximum, const char* what) {
+  if (!value.is_number_integer()) {
+    throw StateOutOfRange(fmt::format("{}: expected an integer, got {}", what, value.dump()));
+  }
+  const bool fits = value.is_number_unsigned()
+                        ? value.get<unsigned long long>() <= static_cast<unsigned long long>(maximum)
+                        : value.get<long long>() >= minimum && value.get<long long>() <= maximum;
+  if (!fits) throw StateOutOfRange(fmt::format("{}: {} is out of range", what, value.dump()));
+  return value.get<long long>();
+}
+
+// Unix milliseconds from 1970 to 2200: what to_unix_ms writes for any time the hook lives in. system_clock counts
+// nanoseconds in 64 bits, which end in 2262: a later time overflowed (fuzz_hook_state).
+constexpr long long kLastStoredMs = 7'258'118'400'000;  // 2200-01-01T00:00:00Z
+TimePoint stored_time(const json& value, const char* what) {
+  return from_unix_ms(stored_integer(value, 0, kLastStoredMs, what));
+}
+
 json optional_time(const std::optional<TimePoint>& t) { return t ? json(to_unix_ms(*t)) : json(nullptr); }
 
 std::optional<TimePoint> read_optional_time(const json& object, const char* key) {
   const auto it = object.find(key);
   if (it == object.end() || it->is_null()) return std::nullopt;
-  return from_unix_ms(it->get<long long>());
+  return stored_time(*it, key);
 }
 
 json gateway_to_json(const GatewayState& gs) {
@@ -57,25 +84,25 @@ json gateway_to_json(const GatewayState& gs) {
 
 PendingRestart pending_from_json(const json& node, int version) {
   PendingRestart p;
-  p.since = from_unix_ms(node.at("since").get<long long>());
+  p.since = stored_time(node.at("since"), "since");
   p.last_reason = node.value("last_reason", "");
   if (version == 1) {
     // Version 1 named the rule by its index and held one trigger; the engine resolves the index on load.
-    p.rule = node.at("rule").get<std::size_t>();
+    p.rule = static_cast<std::size_t>(stored_integer(node.at("rule"), 0, 1'000'000, "rule"));
     if (auto key = node.value("dedupe_key", ""); !key.empty()) p.triggers.push_back(std::move(key));
     return p;
   }
   p.rule_name = node.at("rule_name").get<std::string>();
   p.triggers = node.at("triggers").get<std::vector<std::string>>();
   p.not_before = read_optional_time(node, "not_before");
-  p.busy_for = std::chrono::milliseconds(node.at("busy_for_ms").get<long long>());
+  p.busy_for = std::chrono::milliseconds(stored_integer(node.at("busy_for_ms"), 0, kLastStoredMs, "busy_for_ms"));
   p.busy_seen_at = read_optional_time(node, "busy_seen_at");
   return p;
 }
 
 GatewayState gateway_from_json(const json& node, int version) {
   GatewayState gs;
-  for (const auto& t : node.at("restarts")) gs.restarts.push_back(from_unix_ms(t.get<long long>()));
+  for (const auto& t : node.at("restarts")) gs.restarts.push_back(stored_time(t, "restarts"));
   gs.last_restart = read_optional_time(node, "last_restart");
   gs.last_success = read_optional_time(node, "last_success");
   gs.last_failure = read_optional_time(node, "last_failure");
@@ -102,15 +129,17 @@ std::string serialize_state(const PolicyState& state) {
 Result<PolicyState> deserialize_state(const std::string& text) {
   try {
     const json root = json::parse(text);
-    const int version = root.at("version").get<int>();
+    const int version = static_cast<int>(stored_integer(root.at("version"), 0, 1000, "version"));
     if (version < 1 || version > kFormatVersion) {
       return Result<PolicyState>::failure(fmt::format("unsupported state format version {}", root.at("version").dump()));
     }
     PolicyState state;
     for (const auto& [name, node] : root.at("gateways").items()) state.gateways[name] = gateway_from_json(node, version);
-    for (const auto& [key, expiry] : root.at("dedupe").items()) state.dedupe[key] = from_unix_ms(expiry.get<long long>());
+    for (const auto& [key, expiry] : root.at("dedupe").items()) state.dedupe[key] = stored_time(expiry, "dedupe");
     return state;
   } catch (const json::exception& e) {
+    return Result<PolicyState>::failure(fmt::format("corrupt state: {}", e.what()));
+  } catch (const StateOutOfRange& e) {
     return Result<PolicyState>::failure(fmt::format("corrupt state: {}", e.what()));
   }
 }

@@ -103,6 +103,10 @@ TEST(ExporterConfig, YamlErrorsNameTheKey) {
             std::string::npos);
   EXPECT_NE(error("gateways: [\n").find("invalid YAML"), std::string::npos);
   EXPECT_NE(error("targets: []\n").find("unknown key \"targets\""), std::string::npos);
+  // Found by fuzz_exporter_config: a sequence or mapping as a key threw YAML::TypedBadConversion, not ConfigError.
+  EXPECT_EQ(error("? [gateways]\n: []\n"), "gw.yml: expected string keys, got a sequence or mapping as a key");
+  EXPECT_NE(error("gateways:\n  - {name: a, [unit]: a.service}\n").find("gateways[0]: expected string keys"),
+            std::string::npos);
 }
 
 TEST(ExporterConfig, ParsesTheExporterToolkitWebConfig) {
@@ -118,6 +122,7 @@ basic_auth_users:
   EXPECT_THROW(parse_web_config_yaml("basic_auth_users: {a: plaintext}\n", "web.yml"), ConfigError);
   EXPECT_THROW(parse_web_config_yaml("tls_server_config: {cert_file: a}\n", "web.yml"), ConfigError);
   EXPECT_THROW(parse_web_config_yaml("http_server_config: {http2: true}\n", "web.yml"), ConfigError);
+  EXPECT_THROW(parse_web_config_yaml("basic_auth_users: {[a]: $2y$10$x}\n", "web.yml"), ConfigError);  // fuzz_web_config
 }
 
 TEST(ExporterConfig, SocketMethodFlagChoosesTheMethod) {

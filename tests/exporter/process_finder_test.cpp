@@ -77,6 +77,34 @@ TEST_F(FakeProcFinder, NeverTheExporterItselfThoughItsArgvHoldsTheRegexAndItStar
   EXPECT_EQ(*finder().from_cmdline(std::regex("openclaw-gateway")), (ProcessIdentity{4242, 360000}));
 }
 
+// Found while writing fuzz/targets/fuzz_proc.cpp: any local user can start a process with a long command line, and
+// libstdc++'s default std::regex matcher recursed once per character a `.*` consumed: 128 KiB overflowed the
+// stack (SIGSEGV) with this pattern.
+TEST_F(FakeProcFinder, AHugeCommandLineOfAnotherProcessCannotCrashTheSearch) {
+  const fs::path other = root() / "4260";
+  using namespace std::string_literals;
+  const std::string huge = "node\0"s + std::string(128 * 1024, 'a') + "\0openclaw-gateway"s;
+  std::ofstream(other / "cmdline").write(huge.data(), static_cast<std::streamsize>(huge.size()));
+  const auto found = finder().from_cmdline(compile_cmdline_regex("^node .*openclaw-gateway"));
+  ASSERT_TRUE(found.ok()) << found.error();
+  // Its match lies past the first kMaxCmdlineMatchBytes: not a candidate.
+  EXPECT_EQ(*found, std::nullopt);
+}
+
+TEST(CmdlineMatches, SeesTheFirstBytesOnlyAndNoEndOfLineAtTheCut) {
+  const std::regex gateway = compile_cmdline_regex("^openclaw-gateway( |$)");
+  EXPECT_TRUE(cmdline_matches(std::string_view("openclaw-gateway\0", 17), gateway));
+  EXPECT_TRUE(cmdline_matches("openclaw-gateway --port 1", gateway));
+  EXPECT_FALSE(cmdline_matches("openclaw-gateway-exporter", gateway));
+  const std::string prefix(kMaxCmdlineMatchBytes - 3, 'x');
+  EXPECT_TRUE(cmdline_matches(prefix + "abc", compile_cmdline_regex("abc$")));
+  EXPECT_FALSE(cmdline_matches(prefix + "abcd", compile_cmdline_regex("abc$")));  // cut after "abc": not its end
+  EXPECT_FALSE(cmdline_matches(prefix + "---abc", compile_cmdline_regex("abc")));  // past the cut
+  // The longest argument the kernel allows, with a pattern whose `.*` recursed per character before.
+  EXPECT_FALSE(cmdline_matches("node " + std::string(128 * 1024, 'a'), compile_cmdline_regex("^node .*b")));
+  EXPECT_THROW(compile_cmdline_regex("(a)\\1"), std::regex_error);  // no backreferences: they need backtracking
+}
+
 TEST_F(FakeProcFinder, AnUnlistableProcIsAFailureNotAStoppedGateway) {
   const auto found = ProcessFinder(root().string() + "/none").from_cmdline(std::regex(""));
   ASSERT_FALSE(found.ok());

@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -220,6 +221,22 @@ TEST(ParseInetDiag, ErrorMessageEndsTheDumpWithItsErrno) {
   EXPECT_EQ(batch->error, EPERM);
   EXPECT_TRUE(batch->sockets.empty());
   EXPECT_FALSE(parse_inet_diag(std::span(error_message).first(sizeof(nlmsghdr) + 2)).ok());
+}
+
+// Found with fuzz_sock_diag's oracle (fuzz/README.md): an error field of INT_MIN was negated (undefined behaviour,
+// UBSan's report), a positive one became a negative "errno". Neither is a kernel's answer: the dump failed.
+TEST(ParseInetDiag, AnErrorThatIsNotANegatedErrnoIsAFailure) {
+  for (const int value : {std::numeric_limits<int>::min(), -4096, 1, EPERM}) {
+    nlmsgerr error{};
+    error.error = value;
+    const auto batch = parse_inet_diag(netlink_message(NLMSG_ERROR, &error, sizeof(error)));
+    EXPECT_FALSE(batch.ok()) << value;
+  }
+  nlmsgerr highest{};
+  highest.error = -4095;
+  const auto batch = parse_inet_diag(netlink_message(NLMSG_ERROR, &highest, sizeof(highest)));
+  ASSERT_TRUE(batch.ok()) << batch.error();
+  EXPECT_EQ(batch->error, 4095);
 }
 
 // ---- live sockets ----

@@ -163,6 +163,15 @@ TEST(Config, UnknownKeysAreRejectedByName) {
             "gateways[0].colour");
 }
 
+// Found by fuzz_hook_config (fuzz/README.md): YAML allows a sequence or a mapping as a key; as<std::string>() threw
+// YAML::TypedBadConversion, which --check-config did not catch (the program aborted).
+TEST(Config, AComplexKeyIsAConfigErrorNamingWhereItIs) {
+  EXPECT_EQ(error_key("? [a]\n: b\n"), "");
+  EXPECT_NE(error_message("? [a]\n: b\n").find("expected string keys"), std::string::npos);
+  EXPECT_EQ(error_key(with("cooldown: 15m", "? {cooldown: 1}\n  : 15m")), "policy");
+  EXPECT_EQ(error_key(with("match: {gateway: default}", "match: {[gateway]: default}")), "gateways[0].match");
+}
+
 TEST(Config, SigusrOneIsRefusedBecauseItOpensTheDebugger) {
   const std::string yaml = with("action: systemctl\n    urgency: immediate", "action: signal\n    signal: SIGUSR1");
   EXPECT_EQ(error_key(yaml), "rules[0].signal");

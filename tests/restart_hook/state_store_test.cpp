@@ -172,6 +172,27 @@ TEST(StateSerialization, CorruptOrForeignStateIsAnError) {
   EXPECT_FALSE(deserialize_state(R"({"version":1,"gateways":{"x":{}},"dedupe":{}})").ok());
 }
 
+// Found by fuzz_hook_state (fuzz/README.md): a float where a time belongs (1.77e27) was converted with a static_cast
+// whose result does not fit (undefined behaviour, UBSan's report), and a huge integer time overflowed when made
+// nanoseconds. Numbers the writer never produces make the file corrupt (kept aside, counted) instead.
+TEST(StateSerialization, ANumberTheWriterNeverProducesIsCorruption) {
+  const auto with_restart = [](const std::string& value) {
+    return deserialize_state(R"({"version":3,"dedupe":{},"gateways":{"default":{"restarts":[)" + value + "]}}}");
+  };
+  EXPECT_TRUE(with_restart("1773138330999").ok());
+  // 17573139200001 (year 2526): its nanoseconds overflowed system_clock's 64 bits (the fuzzer's second input).
+  for (const char* bad : {"1.77314e+27", "1773138330999.5", "9223372036854775807", "18446744073709551615", "-1",
+                          "17573139200001", "true", "\"1773138330999\""}) {
+    const auto loaded = with_restart(bad);
+    EXPECT_FALSE(loaded.ok()) << bad;
+    if (!loaded.ok()) {
+      EXPECT_NE(loaded.error().find("corrupt state"), std::string::npos) << loaded.error();
+    }
+  }
+  EXPECT_FALSE(deserialize_state(R"({"version":1e300,"gateways":{},"dedupe":{}})").ok());
+  EXPECT_FALSE(deserialize_state(R"({"version":3,"gateways":{},"dedupe":{"k":1e30}})").ok());
+}
+
 TEST(StateStore, SavesAtomicallyAndLoads) {
   openclaw::testing::TempDir dir;
   StateStore store(dir.path());
