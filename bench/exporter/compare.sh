@@ -97,7 +97,7 @@ run_scenario() {
   wait_http "http://127.0.0.1:$bb_port/metrics"
   # Sanity: every exporter sees this gateway.
   curl -s "http://127.0.0.1:$ours_port/metrics" >"$WORK/ours-$scenario.txt"
-  grep -q '^openclaw_gateway_up{gateway="default"} 1' "$WORK/ours-$scenario.txt" ||
+  grep -Eq '^openclaw_gateway_up[{]gateway="default"[,}].* 1$' "$WORK/ours-$scenario.txt" ||
     { echo "compare.sh: our exporter does not see the gateway" >&2; exit 1; }
   local tries=0
   until curl -s "http://127.0.0.1:$pe_port/metrics" | grep -q 'namedprocess_namegroup_num_procs{groupname="gateway"} [1-9]'; do

@@ -91,7 +91,7 @@ wait_http "$hook_url/healthz"
 
 # Requests served so far, from each program's own counter.
 exporter_requests() {
-  curl -s "$exporter_url" | awk '$1 == "openclaw_exporter_scrapes_total" {printf "%d\n", $2}'
+  curl -s "$exporter_url" | awk '$1 ~ /^openclaw_exporter_scrapes_total([{]|$)/ {printf "%d\n", $2}'
 }
 hook_requests() {
   curl -s -H "Authorization: Bearer $token" "$hook_url/metrics" |
