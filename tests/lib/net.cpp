@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -24,7 +26,25 @@ sockaddr_in loopback(int port) {
 
 }  // namespace
 
+// A port below the kernel's ephemeral range (net.ipv4.ip_local_port_range, 32768 by default): between our check and
+// the program's own bind, any process's outgoing connection may take a free port of that range as its source port
+// (the fixture gateway under test then exits with EADDRINUSE and systemd restarts it: seen once in CI). Ports below
+// the range are taken only by someone binding them explicitly. Falls back to the kernel's choice when the range
+// starts too low to leave room.
 int free_tcp_port() {
+  thread_local std::mt19937 random(std::random_device{}());
+  int ephemeral_low = 32768;
+  if (std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range"); range) range >> ephemeral_low;
+  const int low = 10000;
+  for (int attempt = 0; ephemeral_low - low > 1000 && attempt < 200; ++attempt) {
+    const int port = std::uniform_int_distribution<int>(low, ephemeral_low - 1)(random);
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+    const sockaddr_in address = loopback(port);
+    const bool free = bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+    close(fd);
+    if (free) return port;
+  }
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
   sockaddr_in address = loopback(0);

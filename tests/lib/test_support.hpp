@@ -20,7 +20,7 @@
 //   HttpResponse http_get(std::string url, std::chrono::milliseconds timeout = 10s);
 //   HttpResponse http_post_json(std::string url, std::string json, std::chrono::milliseconds timeout = 10s);
 // net.hpp
-//   int free_tcp_port();                      // bind 127.0.0.1:0, read back, close
+//   int free_tcp_port();                      // a free port below the ephemeral range (net.cpp says why)
 //   bool tcp_port_open(int port);             // connect to 127.0.0.1:port succeeds
 //   bool wait_until(const std::function<bool()>& pred, std::chrono::milliseconds timeout,
 //                   std::chrono::milliseconds poll = 50ms);
