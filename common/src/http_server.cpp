@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <memory>
 #include <atomic>
 #include <cstdint>
 #include <stdexcept>
@@ -25,6 +26,9 @@ namespace openclaw {
 struct HttpServerGate {
   RequestGuard guard;
   std::function<void(std::string_view, int)> on_refused;
+  // civetweb listens from its start, before the program has added its handlers: until serve(), a request gets a 503
+  // (Alertmanager retries it) rather than civetweb's 404 for a path with no handler yet (which it would not).
+  std::shared_ptr<std::atomic<bool>> serving = std::make_shared<std::atomic<bool>>(false);
 };
 
 namespace {
@@ -73,6 +77,11 @@ int guard_request(mg_connection* conn) {
   const mg_request_info* info = mg_get_request_info(conn);
   const auto reason = gate->guard.refusal(request_header(conn, "Host"), request_header(conn, "Sec-Fetch-Site"),
                                           info->server_port, info->is_ssl != 0);
+  if (!reason && !gate->serving->load()) {
+    send_response(conn, 503, "text/plain; charset=utf-8", "starting: try again\n",
+                  {{"Connection", "close"}, {"Retry-After", "1"}});
+    return 503;
+  }
   if (!reason) return 0;
   const std::string_view uri = info->local_uri != nullptr ? info->local_uri : "";
   spdlog::debug("refused {} {} from {}: {}", info->request_method, uri, info->remote_addr, *reason);
@@ -87,6 +96,7 @@ HttpServer::HttpServer(const HttpServerOptions& options)
     : gate_(std::make_unique<HttpServerGate>(
           HttpServerGate{RequestGuard(options.listen_address, options.allowed_hosts, options.allowed_hosts_setting),
                options.on_refused})) {
+  gate_->serving->store(!options.hold_until_serve);
   const bool tls = !options.tls_cert_file.empty() || !options.tls_key_file.empty();
   if (tls && (options.tls_cert_file.empty() || options.tls_key_file.empty())) {
     throw std::runtime_error("TLS needs both a certificate file and a key file");
@@ -146,6 +156,7 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::add_handler(const std::string& uri, CivetHandler& handler) { server_->addHandler(uri, handler); }
+void HttpServer::serve() { gate_->serving->store(true); }
 
 void HttpServer::add_auth_handler(const std::string& uri, CivetAuthHandler& handler) {
   server_->addAuthHandler(uri, handler);

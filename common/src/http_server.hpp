@@ -43,6 +43,9 @@ struct HttpServerOptions {
   std::string allowed_hosts_setting = "the allowed hosts";
   // Sees each request the guard refuses (URI, status) before the handler would have: e.g. to count it.
   std::function<void(std::string_view uri, int status)> on_refused{};
+  // Answer 503 "starting" to every request until serve() (the programs: their handlers are added after civetweb
+  // starts listening, and a webhook in that gap would get civetweb's 404, which Alertmanager never retries).
+  bool hold_until_serve = false;
 };
 
 // A civetweb server that answers no CORS preflight and sends no CORS header, and refuses (403, before any
@@ -63,6 +66,9 @@ class HttpServer {
   // Runs before every handler below `uri`; it answers (e.g. 401) and returns false to refuse the request.
   void add_auth_handler(const std::string& uri, CivetAuthHandler& handler);
   std::vector<int> listening_ports() const;
+  // With hold_until_serve, every request gets 503 "starting" until this is called: call it once every handler is
+  // added (civetweb listens from the constructor on).
+  void serve();
 
  private:
   std::unique_ptr<HttpServerGate> gate_;  // before server_: the server's callbacks use it until it stops

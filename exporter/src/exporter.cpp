@@ -31,6 +31,7 @@ Exporter::Exporter(const ExporterConfig& config) {
   // connections that trickle their headers a scrape waits ~ceil(500 / 256) * 2 s = 4 s at most, inside Prometheus'
   // 10 s (tests/exporter/exporter_http_test.cpp).
   options.num_threads = 256;
+  options.hold_until_serve = true;
   server_ = std::make_unique<HttpServer>(options);
   if (!config.web.basic_auth_users.empty()) {
     auth_handler_ = std::make_unique<BasicAuthHandler>(config.web.basic_auth_users);
@@ -38,6 +39,7 @@ Exporter::Exporter(const ExporterConfig& config) {
   }
   server_->add_handler(config.telemetry_path, *metrics_handler_);
   server_->add_handler("/", *landing_handler_);
+  server_->serve();
 }
 
 Exporter::~Exporter() = default;

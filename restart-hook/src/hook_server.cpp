@@ -31,6 +31,7 @@ HookServer::HookServer(const Config& config, const std::string& listen_address, 
     if (uri == "/alerts") metrics.webhook(status);
   };
   const bool authenticate = config.auth.enabled();
+  options.hold_until_serve = true;
   server_ = std::make_unique<HttpServer>(options);
   if (authenticate) {
     // civetweb picks an exact match first, so /healthz escapes the catch-all "/".
@@ -43,6 +44,7 @@ HookServer::HookServer(const Config& config, const std::string& listen_address, 
   server_->add_handler("/api/v1/decisions", decisions_);
   server_->add_handler("/api/v1/circuit/reset", circuit_reset_);
   server_->add_handler("/", index_);
+  server_->serve();
 }
 
 int HookServer::port() const {
