@@ -1,4 +1,5 @@
 // The real openclaw-restart-hook binary: durability across kill -9, TLS and auth with curl, flags.
+#include <filesystem>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -39,8 +40,17 @@ class HookProcessTest : public ::testing::Test {
     std::vector<std::string> argv = {hook_path(), "--config.file=" + dir.file("config.yml"),
                                      "--web.listen-address=127.0.0.1:" + std::to_string(port), "--log.level=debug"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    // Serving, not only listening: until its handlers are registered the hook answers 503 "starting"; it logs
+    // "listening on" once they are (hook.log collects every hook the test starts: count this one's line).
+    const auto listening = [&] {
+      const std::string log = std::filesystem::exists(dir.file("hook.log")) ? t::read_file(dir.file("hook.log")) : "";
+      std::size_t n = 0;
+      for (auto at = log.find("listening on"); at != std::string::npos; at = log.find("listening on", at + 1)) ++n;
+      return n;
+    };
+    const std::size_t before = listening();
     t::ChildProcess child(argv, {}, dir.file("hook.log"));
-    EXPECT_TRUE(t::wait_until([&] { return t::tcp_port_open(port); }, 10s)) << child.log();
+    EXPECT_TRUE(t::wait_until([&] { return listening() > before; }, 10s)) << child.log();
     return child;
   }
   t::HttpResponse post(int port, const std::string& body) {
