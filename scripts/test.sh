@@ -41,12 +41,30 @@ finish() {
     pkill -TERM -P "$pid" 2>/dev/null || true
     kill "$pid" 2>/dev/null || true
   done
+  report_failed_tests
   echo "== wall time per stage (total $((SECONDS - run_start)) s)"
   printf '   %s\n' "${stages[@]}"
+}
+# At the end of the output (where a CI log is read first): each test that failed in this run, with the end of its
+# output from ctest's log, so that a failure far up in a long log is not a bare exit code.
+report_failed_tests() {
+  local dir failed name
+  for dir in build/ci build/asan build/tsan build/fuzz; do
+    failed=$dir/Testing/Temporary/LastTestsFailed.log
+    [[ -s $failed && $failed -nt build/.test-run-start ]] || continue
+    echo "== failed in $dir:"
+    sed 's/^/   /' "$failed"
+    while IFS=: read -r _ name; do
+      echo "== end of the output of $name ($dir)"
+      awk -v want="$name" '/^[0-9]+\/[0-9]+ Test: / {current = $3} current == want' \
+        "$dir/Testing/Temporary/LastTest.log" | tail -n 60
+    done <"$failed"
+  done
 }
 trap finish EXIT
 
 stage "install (scripts/install-deps.sh)" scripts/install-deps.sh
+mkdir -p build && touch build/.test-run-start
 
 # The real gateway's download (npm; network-bound) overlaps the build. ctest's real_gateway.fetch runs the same
 # idempotent script again and reports a failure, with npm's reason, as a failed test.
