@@ -15,6 +15,9 @@ struct sd_bus;
 
 namespace openclaw {
 
+// The manager's bus name (the destination of every call; the sender of its signals on a bus).
+inline constexpr const char* kSystemdDestination = "org.freedesktop.systemd1";
+
 struct SdBusDeleter {
   void operator()(sd_bus* bus) const;
 };

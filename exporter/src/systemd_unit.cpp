@@ -12,7 +12,6 @@
 namespace openclaw::exporter {
 namespace {
 
-constexpr const char* kDestination = "org.freedesktop.systemd1";
 constexpr const char* kUnitInterface = "org.freedesktop.systemd1.Unit";
 constexpr const char* kServiceInterface = "org.freedesktop.systemd1.Service";
 
@@ -134,7 +133,7 @@ Status get_all(sd_bus* bus, const char* path, const char* interface, const std::
                bool& want_exec_start, PropertyReader read) {
   BusError error;
   sd_bus_message* raw = nullptr;
-  int rc = sd_bus_call_method(bus, kDestination, path, "org.freedesktop.DBus.Properties", "GetAll", &error.error, &raw,
+  int rc = sd_bus_call_method(bus, kSystemdDestination, path, "org.freedesktop.DBus.Properties", "GetAll", &error.error, &raw,
                               "s", interface);
   if (rc < 0) return Status::failure(fmt::format("properties of {}: {}", unit, describe(rc, error.error)));
   const std::unique_ptr<sd_bus_message, MessageUnref> reply(raw);

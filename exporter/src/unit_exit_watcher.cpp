@@ -12,7 +12,6 @@
 namespace openclaw::exporter {
 namespace {
 
-constexpr const char* kDestination = "org.freedesktop.systemd1";
 constexpr std::size_t kRememberedExits = 64;  // per unit: enough to deduplicate, bounded
 
 std::string_view code_name(int code) {
@@ -123,7 +122,7 @@ void UnitExitWatcher::run(const std::stop_token& stop) {
       for (const auto& watch : watches) {
         sd_bus_slot* slot = nullptr;
         // On the private socket (no bus daemon) messages carry no sender: match without one.
-        rc = sd_bus_match_signal(bus, &slot, opened->direct ? nullptr : kDestination, unit_path(watch->unit).c_str(),
+        rc = sd_bus_match_signal(bus, &slot, opened->direct ? nullptr : kSystemdDestination, unit_path(watch->unit).c_str(),
                                  "org.freedesktop.DBus.Properties", "PropertiesChanged", on_properties_changed,
                                  watch.get());
         if (rc < 0) break;
@@ -131,7 +130,7 @@ void UnitExitWatcher::run(const std::stop_token& stop) {
       }
       // Without Subscribe the manager sends no unit signals.
       if (rc >= 0) {
-        rc = sd_bus_call_method(bus, kDestination, "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+        rc = sd_bus_call_method(bus, kSystemdDestination, "/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
                                 "Subscribe", nullptr, nullptr, "");
       }
       if (rc >= 0 && !last_error.empty()) spdlog::info("watching unit exits again");

@@ -13,7 +13,6 @@
 namespace openclaw::hook {
 namespace {
 
-constexpr const char* kDestination = "org.freedesktop.systemd1";
 constexpr const char* kManagerPath = "/org/freedesktop/systemd1";
 constexpr const char* kManagerInterface = "org.freedesktop.systemd1.Manager";
 constexpr const char* kUnitInterface = "org.freedesktop.systemd1.Unit";
@@ -98,7 +97,7 @@ Status SdBusUnitControl::connect() {
   bus_ = std::move(opened).value();
   sd_bus_slot* slot = nullptr;
   // The private socket carries no sender: match on it only through a bus daemon (as systemctl does).
-  const int rc = sd_bus_match_signal(bus_.bus.get(), &slot, bus_.direct ? nullptr : kDestination, kManagerPath,
+  const int rc = sd_bus_match_signal(bus_.bus.get(), &slot, bus_.direct ? nullptr : kSystemdDestination, kManagerPath,
                                      kManagerInterface, "JobRemoved", &JobRemovedHook::handle, this);
   if (rc < 0) {
     drop_connection();
@@ -111,7 +110,7 @@ Status SdBusUnitControl::connect() {
 Status SdBusUnitControl::watch(bool on) {
   if (on == subscribed_) return Ok{};
   BusError error;
-  const int rc = sd_bus_call_method(bus_.bus.get(), kDestination, kManagerPath, kManagerInterface,
+  const int rc = sd_bus_call_method(bus_.bus.get(), kSystemdDestination, kManagerPath, kManagerInterface,
                                     on ? "Subscribe" : "Unsubscribe", &error.error, nullptr, "");
   if (rc < 0 && !(!on && error.is("org.freedesktop.systemd1.NotSubscribed"))) {
     return Status::failure(fmt::format("{}: {}", on ? "Subscribe" : "Unsubscribe", describe_bus_error(rc, error.error.message)));
@@ -160,7 +159,7 @@ Result<UnitStatus> SdBusUnitControl::read_status(const std::string& name) {
   const auto get_string = [&](const char* object, const char* interface, const char* member, std::string& out) {
     BusError error;
     char* value = nullptr;
-    const int rc = sd_bus_get_property_string(bus, kDestination, object, interface, member, &error.error, &value);
+    const int rc = sd_bus_get_property_string(bus, kSystemdDestination, object, interface, member, &error.error, &value);
     if (rc < 0) return Status::failure(fmt::format("{} of {}: {}", member, name, describe_bus_error(rc, error.error.message)));
     out = value;
     std::free(value);
@@ -169,7 +168,7 @@ Result<UnitStatus> SdBusUnitControl::read_status(const std::string& name) {
   const auto get_trivial = [&](const char* member, char type, void* out) {
     BusError error;
     const int rc =
-        sd_bus_get_property_trivial(bus, kDestination, path.get(), kServiceInterface, member, &error.error, type, out);
+        sd_bus_get_property_trivial(bus, kSystemdDestination, path.get(), kServiceInterface, member, &error.error, type, out);
     if (rc < 0) return Status::failure(fmt::format("{} of {}: {}", member, name, describe_bus_error(rc, error.error.message)));
     return Status(Ok{});
   };
@@ -204,7 +203,7 @@ Result<UnitStatus> SdBusUnitControl::read_status(const std::string& name) {
   {
     BusError error;
     sd_bus_message* raw = nullptr;
-    const int rc = sd_bus_get_property(bus, kDestination, path.get(), kUnitInterface, "Job", &error.error, &raw, "(uo)");
+    const int rc = sd_bus_get_property(bus, kSystemdDestination, path.get(), kUnitInterface, "Job", &error.error, &raw, "(uo)");
     if (rc < 0) return R::failure(fmt::format("Job of {}: {}", name, describe_bus_error(rc, error.error.message)));
     const Message reply(raw);
     const char* job_path = nullptr;
@@ -227,7 +226,7 @@ Result<JobHandle> SdBusUnitControl::start_restart(const std::string& unit) {
   {
     BusError error;
     const int rc =
-        sd_bus_call_method(bus, kDestination, kManagerPath, kManagerInterface, "ResetFailedUnit", &error.error, nullptr,
+        sd_bus_call_method(bus, kSystemdDestination, kManagerPath, kManagerInterface, "ResetFailedUnit", &error.error, nullptr,
                            "s", unit.c_str());
     // A unit that is not loaded has nothing to reset: RestartUnit below says what is wrong with it.
     if (rc < 0 && !error.is("org.freedesktop.systemd1.NoSuchUnit") &&
@@ -241,7 +240,7 @@ Result<JobHandle> SdBusUnitControl::start_restart(const std::string& unit) {
   }
   BusError error;
   sd_bus_message* raw = nullptr;
-  const int rc = sd_bus_call_method(bus, kDestination, kManagerPath, kManagerInterface, "RestartUnit", &error.error,
+  const int rc = sd_bus_call_method(bus, kSystemdDestination, kManagerPath, kManagerInterface, "RestartUnit", &error.error,
                                     &raw, "ss", unit.c_str(), "replace");
   const Message reply(raw);
   if (rc < 0) {
@@ -287,7 +286,7 @@ Status SdBusUnitControl::cancel_job(const JobHandle& job) {
   std::lock_guard lock(mutex_);
   if (auto c = connect(); !c) return c;
   BusError error;
-  const int rc = sd_bus_call_method(bus_.bus.get(), kDestination, kManagerPath, kManagerInterface, "CancelJob",
+  const int rc = sd_bus_call_method(bus_.bus.get(), kSystemdDestination, kManagerPath, kManagerInterface, "CancelJob",
                                     &error.error, nullptr, "u", job.id);
   if (rc < 0 && !error.is("org.freedesktop.systemd1.NoSuchJob")) {
     return Status::failure(fmt::format("CancelJob {}: {}", job.id, describe_bus_error(rc, error.error.message)));
@@ -304,7 +303,7 @@ Status SdBusUnitControl::kill_main(const std::string& unit, int signal) {
   std::lock_guard lock(mutex_);
   if (auto c = connect(); !c) return c;
   BusError error;
-  const int rc = sd_bus_call_method(bus_.bus.get(), kDestination, kManagerPath, kManagerInterface, "KillUnit",
+  const int rc = sd_bus_call_method(bus_.bus.get(), kSystemdDestination, kManagerPath, kManagerInterface, "KillUnit",
                                     &error.error, nullptr, "ssi", unit.c_str(), "main", signal);
   if (rc < 0) {
     return Status::failure(fmt::format("KillUnit {} main {}: {}", unit, signal, describe_bus_error(rc, error.error.message)));
