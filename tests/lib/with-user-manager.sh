@@ -155,7 +155,8 @@ on_signal() {
   log "got signal $1; stopping CMD and the user manager"
   if [[ -n "$cmd_pid" ]]; then
     kill -TERM "$cmd_pid" 2>/dev/null
-    ( sleep 10; kill -KILL "$cmd_pid" 2>/dev/null ) {alive_fd}>&- &
+    # The wait is bash's own `read -t` (no `sleep` child that would outlive the KILL of this subshell).
+    ( read -rt 10 <> <(:) || true; kill -KILL "$cmd_pid" 2>/dev/null ) {alive_fd}>&- &
     escalation_pid=$!
   else
     exit $((128 + got_signal))
