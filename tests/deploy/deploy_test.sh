@@ -38,7 +38,7 @@ source "$(dirname "$SELF")/isolated_host.sh"   # log, fail, wait_until, free_por
 # ---- watchdog: waits for EOF on its stdin (this script's end, however it ends), then cleans up ----
 if [[ ${1:-} == --watchdog ]]; then
   cat >/dev/null
-  destroy_cgroup_tree "$3"
+  destroy_cgroup_tree "$3" "*/openclaw-deploy.*"
   remove_scratch "$2"
   exit 0
 fi
@@ -62,7 +62,7 @@ if [[ ${_OPENCLAW_DEPLOY_INNER:-} != 1 ]]; then
   cgtop="${base%/}/$(basename "$scratch")"
   cleanup() {
     trap - TERM INT HUP
-    destroy_cgroup_tree "$cgtop"
+    destroy_cgroup_tree "$cgtop" "*/openclaw-deploy.*"
     remove_scratch "$scratch"
   }
   trap cleanup EXIT

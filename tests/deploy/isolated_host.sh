@@ -4,35 +4,8 @@
 log() { printf '[deploy %3ds] %s\n' $((SECONDS - t0)) "$*"; }
 fail() { printf '[deploy %3ds] FAIL: %s\n' $((SECONDS - t0)) "$*" >&2; exit 1; }
 
-cgroup_mounts() { awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts; }
-
-destroy_cgroup_tree() {  # REL: kill everything in that subtree of every hierarchy, remove it
-  local rel=$1 mnt dir pid round left=0
-  [[ $rel == */openclaw-deploy.* ]] || return 0
-  for ((round = 0; round < 50; round++)); do
-    left=0
-    while read -r mnt; do
-      [[ -d $mnt$rel ]] || continue
-      while IFS= read -r dir; do
-        while read -r pid; do [[ -n $pid ]] && { kill -KILL "$pid" 2>/dev/null; left=1; }; done <"$dir/cgroup.procs"
-      done < <(find "$mnt$rel" -type d 2>/dev/null)
-    done < <(cgroup_mounts)
-    ((left)) || break
-    sleep 0.1
-  done
-  for ((round = 0; round < 20; round++)); do
-    left=0
-    while read -r mnt; do
-      [[ -d $mnt$rel ]] || continue
-      find "$mnt$rel" -depth -type d -exec rmdir {} + 2>/dev/null
-      [[ -d $mnt$rel ]] && left=1
-    done < <(cgroup_mounts)
-    ((left)) || break
-    sleep 0.1
-  done
-  ((left)) && echo "deploy_test: could not remove cgroup $rel" >&2
-  return 0
-}
+# shellcheck source=../lib/cgroup_tree.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/cgroup_tree.sh"  # cgroup_mounts, destroy_cgroup_tree
 
 remove_scratch() {
   [[ $1 == /var/tmp/openclaw-deploy.* ]] || return 0

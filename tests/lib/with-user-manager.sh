@@ -43,41 +43,8 @@ readonly SELF
 
 log() { echo "with-user-manager: $*" >&2; }
 
-cgroup_mounts() { awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mounts; }
-
-# Kills every process in the subtree $1 (relative path) of every cgroup hierarchy, then removes the subtree.
-destroy_cgroup_tree() {
-  local rel=$1 mnt dir pid round left
-  [[ -n "$rel" && "$rel" == */openclaw-user-manager.* ]] || return 0
-  for ((round = 0; round < 50; round++)); do
-    left=0
-    while read -r mnt; do
-      [[ -d "$mnt$rel" ]] || continue
-      [[ -w "$mnt$rel/cgroup.kill" ]] && echo 1 >"$mnt$rel/cgroup.kill" 2>/dev/null
-      while IFS= read -r dir; do
-        while read -r pid; do
-          [[ -n "$pid" ]] || continue
-          kill -KILL "$pid" 2>/dev/null
-          left=1
-        done <"$dir/cgroup.procs"
-      done < <(find "$mnt$rel" -type d 2>/dev/null)
-    done < <(cgroup_mounts)
-    ((left)) || break
-    sleep 0.1
-  done
-  for ((round = 0; round < 20; round++)); do
-    left=0
-    while read -r mnt; do
-      [[ -d "$mnt$rel" ]] || continue
-      find "$mnt$rel" -depth -type d -exec rmdir {} + 2>/dev/null
-      [[ -d "$mnt$rel" ]] && left=1
-    done < <(cgroup_mounts)
-    ((left)) || break
-    sleep 0.1
-  done
-  ((left)) && log "could not remove cgroup $rel in every hierarchy"
-  return 0
-}
+# shellcheck source-path=SCRIPTDIR source=cgroup_tree.sh
+source "$(dirname "$SELF")/cgroup_tree.sh"  # cgroup_mounts, destroy_cgroup_tree
 
 remove_scratch() {
   local scratch=$1
@@ -89,7 +56,7 @@ remove_scratch() {
 if [[ "${1:-}" == "--watchdog" ]]; then
   scratch=$2 cgrel=$3
   cat >/dev/null
-  destroy_cgroup_tree "$cgrel"
+  destroy_cgroup_tree "$cgrel" "*/openclaw-user-manager.*"
   remove_scratch "$scratch"
   exit 0
 fi
@@ -145,7 +112,7 @@ cleanup() {
     kill -KILL "$escalation_pid" 2>/dev/null
     wait "$escalation_pid" 2>/dev/null
   fi
-  destroy_cgroup_tree "$cgtop"
+  destroy_cgroup_tree "$cgtop" "*/openclaw-user-manager.*"
   remove_scratch "$scratch"
 }
 trap cleanup EXIT
