@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "bounded_label.hpp"
+
 namespace openclaw::exporter {
 namespace {
 
@@ -31,16 +33,10 @@ std::optional<std::uint64_t> byte_field(std::string_view message, std::string_vi
   return value;
 }
 
-template <std::size_t N>
-std::string_view bounded(std::string_view value, const std::array<std::string_view, N>& known) {
-  const auto it = std::find(known.begin(), known.end(), value);
-  return it == known.end() ? std::string_view("other") : *it;
-}
-
 GatewayLogEvent memory_pressure(std::string_view message) {
   GatewayLogEvent event{GatewayLogEventKind::kMemoryPressure,
-                        bounded(field(message, "level"), kMemoryPressureLevels),
-                        bounded(field(message, "reason"), kMemoryPressureReasons),
+                        bounded_label(field(message, "level"), kMemoryPressureLevels),
+                        bounded_label(field(message, "reason"), kMemoryPressureReasons),
                         byte_field(message, "rssBytes"),
                         byte_field(message, "heapUsedBytes"),
                         byte_field(message, "thresholdBytes")};

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "bounded_label.hpp"
+
 namespace openclaw::exporter {
 namespace {
 
@@ -18,11 +20,6 @@ constexpr std::array<std::string_view, 20> kSubStates = {
     "reload",        "stop",          "stop-watchdog", "stop-sigterm", "stop-sigkill", "stop-post", "final-watchdog",
     "final-sigterm", "final-sigkill", "failed",        "auto-restart", "cleaning",     "other"};
 
-template <std::size_t N>
-std::string_view bounded(const std::string& value, const std::array<std::string_view, N>& known) {
-  return std::find(known.begin(), known.end(), value) != known.end() ? std::string_view(value) : "other";
-}
-
 }  // namespace
 
 Status SystemdSource::collect(GatewayContext& context, MetricSet& out) {
@@ -37,14 +34,14 @@ Status SystemdSource::collect(GatewayContext& context, MetricSet& out) {
     state_labels["state"] = std::string(s);
     out.add("openclaw_gateway_unit_state", state_labels, unit.active_state == s ? 1 : 0);
   }
-  const std::string_view result = bounded(unit.result, kResults);
+  const std::string_view result = bounded_label(unit.result, kResults);
   for (std::string_view r : kResults) {
     auto result_labels = labels;
     result_labels["result"] = std::string(r);
     out.add("openclaw_gateway_unit_result", result_labels, result == r ? 1 : 0);
   }
   auto sub_labels = labels;
-  sub_labels["sub_state"] = std::string(bounded(unit.sub_state, kSubStates));
+  sub_labels["sub_state"] = std::string(bounded_label(unit.sub_state, kSubStates));
   out.add("openclaw_gateway_unit_sub_state", sub_labels, 1);
   out.add("openclaw_gateway_unit_exec_main_code", labels, unit.exec_main_code);
   out.add("openclaw_gateway_unit_exec_main_status", labels, unit.exec_main_status);
@@ -57,7 +54,7 @@ Status SystemdSource::collect(GatewayContext& context, MetricSet& out) {
     exits_->note(context.target.unit, unit);  // the exit this scrape sees, if the watcher missed it
     for (const auto& [key, count] : exits_->exits(context.target.unit)) {
       auto exit_labels = labels;
-      exit_labels["result"] = std::string(bounded(std::get<0>(key), kResults));
+      exit_labels["result"] = std::string(bounded_label(std::get<0>(key), kResults));
       exit_labels["code"] = std::get<1>(key);
       exit_labels["status"] = std::get<2>(key);
       out.add("openclaw_gateway_unit_exits_total", exit_labels, static_cast<double>(count));
