@@ -44,17 +44,19 @@ bool in_window(const TimeWindow& w, minutes of_day) {
 
 TimePoint to_time_point(absl::Time t) { return absl::ToChronoTime(t); }
 
-// The instants near `t` (from the local day before to two days after) at which `w.contains` turns `opening`
+// The instants near `t` (from three local days before to two days after) at which `w.contains` turns `opening`
 // (true: the window opens, false: it closes), ascending. The clock reading reaches a window's edge either by
 // passing it (once, twice in a repeated hour, never in a skipped one) or by jumping over it at a daylight-saving
-// change: the candidates are both, and each is kept only when `contains` really changes there.
+// change: the candidates are both, and each is kept only when `contains` really changes there. Three days back: a
+// change that jumps over a window's close keeps it open into a second day (Antarctica/Troll's 2-hour change: 45 h;
+// a skipped day like Pacific/Apia's on 2011-12-30: up to 49 h), and its opening must still be found from its end.
 std::vector<TimePoint> edges(const TimeWindow& w, TimePoint t, bool opening) {
   const absl::TimeZone& tz = w.zone.rules().zone;
   const absl::Time at = absl::FromChrono(t);
   const absl::CivilDay day(tz.At(at).cs);
   const minutes edge = opening ? w.start : w.end;
   std::vector<absl::Time> candidates;
-  for (int k = -1; k <= 2; ++k) {
+  for (int k = -3; k <= 2; ++k) {
     const absl::CivilSecond local(day.year(), day.month(), day.day() + k, static_cast<int>(edge.count() / 60),
                                   static_cast<int>(edge.count() % 60), 0);
     const absl::TimeZone::TimeInfo info = tz.At(local);
@@ -68,7 +70,7 @@ std::vector<TimePoint> edges(const TimeWindow& w, TimePoint t, bool opening) {
     }
   }
   const absl::Time last = at + absl::Hours(4 * 24);
-  absl::Time cursor = at - absl::Hours(3 * 24);
+  absl::Time cursor = at - absl::Hours(4 * 24);
   absl::TimeZone::CivilTransition transition;
   for (int i = 0; i < 16 && tz.NextTransition(cursor, &transition); ++i) {
     const absl::Time instant = tz.At(transition.to).trans;

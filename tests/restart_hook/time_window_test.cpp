@@ -162,6 +162,21 @@ TEST(TimeWindowDst, AWindowEndingInTheSkippedHourClosesWhenTheClockJumps) {
   EXPECT_EQ(span->length, 30min);
 }
 
+// Antarctica/Troll 2087-03-30: at 01:00 UTC the clocks go from 01:00 +00 to 03:00 +02, over the window's close
+// (01:54) but not out of it (03:00 is after its start): the opening of 03-29 02:39 lasts until 03-31 01:54 +02, 45 h.
+// Found by fuzz_time_window (fuzz/corpus/fuzz_time_window/regression-troll-second-day): late in that opening the
+// search for its start looked back one local day only, found none, and took "now" for the opening, 5 s long.
+TEST(TimeWindowDst, AnOpeningLongerThanADayIsFoundFromItsLastDay) {
+  const TimeWindow w = window("02:39", "01:54", "Antarctica/Troll");
+  const TimePoint late = utc("2087-03-30T23:53:55Z");  // 2087-03-31 01:53:55 +02
+  ASSERT_TRUE(w.contains(late));
+  EXPECT_EQ(w.last_open(late), utc("2087-03-29T02:39:00Z"));
+  const auto now_in = current_window({w}, late);
+  ASSERT_TRUE(now_in.has_value());
+  EXPECT_EQ(now_in->open, utc("2087-03-29T02:39:00Z"));
+  EXPECT_EQ(now_in->length, 45h + 15min);  // closes 2087-03-30T23:54Z
+}
+
 // Europe/Berlin 2026-10-25: at 01:00 UTC the clocks go from 03:00 CEST back to 02:00 CET; 02:00-03:00 happens twice.
 TEST(TimeWindowDst, AWindowCoveringTheRepeatedHourStaysOpenThroughBothPasses) {
   const TimeWindow w = window("02:00", "03:00", "Europe/Berlin");
