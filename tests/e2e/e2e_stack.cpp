@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -320,7 +321,17 @@ std::vector<std::string> Stack::alertmanager_urls() const {
 }
 
 long Stack::fixture(const std::string& name, const json& body) {
-  return http_post_json(gateway_url("/__fixture/" + name), body.dump(), 5s).status;
+  const auto response = http_post_json(gateway_url("/__fixture/" + name), body.dump(), 5s);
+  if (response.status != 200) {
+    // The callers assert 200; say why not (a gateway restarting, a start that failed, …) while it can be seen.
+    std::fprintf(stderr, "[e2e] /__fixture/%s answered %ld (%s); unit %s, NRestarts %u, MainPID %d\n"
+                 "[e2e] the gateway's log ends:\n%s\n[e2e] the hook's log ends:\n%s\n",
+                 name.c_str(), response.status, response.error.c_str(), manager_.active_state(kUnit).c_str(),
+                 manager_.n_restarts(kUnit), manager_.main_pid(kUnit),
+                 tail(read_file(dir_.file("logs/gateway.log")), 2000).c_str(),
+                 tail(hook_ ? hook_->log() : std::string(), 2000).c_str());
+  }
+  return response.status;
 }
 
 void Stack::restart_gateway_by_hand() {
