@@ -10,7 +10,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <memory>
 #include <atomic>
 #include <cstdint>
 #include <stdexcept>
@@ -28,7 +27,7 @@ struct HttpServerGate {
   std::function<void(std::string_view, int)> on_refused;
   // civetweb listens from its start, before the program has added its handlers: until serve(), a request gets a 503
   // (Alertmanager retries it) rather than civetweb's 404 for a path with no handler yet (which it would not).
-  std::shared_ptr<std::atomic<bool>> serving = std::make_shared<std::atomic<bool>>(false);
+  std::atomic<bool> serving{false};
 };
 
 namespace {
@@ -77,7 +76,7 @@ int guard_request(mg_connection* conn) {
   const mg_request_info* info = mg_get_request_info(conn);
   const auto reason = gate->guard.refusal(request_header(conn, "Host"), request_header(conn, "Sec-Fetch-Site"),
                                           info->server_port, info->is_ssl != 0);
-  if (!reason && !gate->serving->load()) {
+  if (!reason && !gate->serving.load()) {
     send_response(conn, 503, "text/plain; charset=utf-8", "starting: try again\n",
                   {{"Connection", "close"}, {"Retry-After", "1"}});
     return 503;
@@ -92,11 +91,11 @@ int guard_request(mg_connection* conn) {
 
 }  // namespace
 
+// The gate is built in place (`new`): it holds an atomic, which cannot be moved.
 HttpServer::HttpServer(const HttpServerOptions& options)
-    : gate_(std::make_unique<HttpServerGate>(
-          HttpServerGate{RequestGuard(options.listen_address, options.allowed_hosts, options.allowed_hosts_setting),
-               options.on_refused})) {
-  gate_->serving->store(!options.hold_until_serve);
+    : gate_(new HttpServerGate{
+          RequestGuard(options.listen_address, options.allowed_hosts, options.allowed_hosts_setting),
+          options.on_refused, !options.hold_until_serve}) {
   const bool tls = !options.tls_cert_file.empty() || !options.tls_key_file.empty();
   if (tls && (options.tls_cert_file.empty() || options.tls_key_file.empty())) {
     throw std::runtime_error("TLS needs both a certificate file and a key file");
@@ -156,7 +155,7 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::add_handler(const std::string& uri, CivetHandler& handler) { server_->addHandler(uri, handler); }
-void HttpServer::serve() { gate_->serving->store(true); }
+void HttpServer::serve() { gate_->serving.store(true); }
 
 void HttpServer::add_auth_handler(const std::string& uri, CivetAuthHandler& handler) {
   server_->addAuthHandler(uri, handler);
