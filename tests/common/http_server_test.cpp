@@ -87,6 +87,25 @@ TEST(HttpServer, ServesOnAPortChosenAtRunTimeAndLimitsBodies) {
   EXPECT_EQ(post(url, "again").status, 200);  // still serving
 }
 
+// civetweb listens from the constructor on; the programs add their handlers after it. Until serve(), a request must
+// get a 503 that Alertmanager retries, not civetweb's 404 for a path with no handler yet (a lost webhook).
+TEST(HttpServer, HeldUntilServeItAnswers503AndThenServes) {
+  HttpServerOptions options{"127.0.0.1:0", "", "", 2};
+  options.hold_until_serve = true;
+  HttpServer server(options);
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.listening_ports()[0]);
+  const Reply early = post(base + "/echo", "hello");
+  EXPECT_EQ(early.status, 503);
+  EXPECT_EQ(early.body, "starting: try again\n");
+  EchoHandler echo;
+  server.add_handler("/echo", echo);
+  EXPECT_EQ(post(base + "/echo", "hello").status, 503);  // a handler alone does not open the gate
+  server.serve();
+  const Reply served = post(base + "/echo", "hello");
+  EXPECT_EQ(served.status, 200);
+  EXPECT_EQ(served.body, "hello");
+}
+
 TEST(HttpServer, ATakenPortIsAClearError) {
   HttpServer first({"127.0.0.1:0", "", "", 1});
   const std::string taken = "127.0.0.1:" + std::to_string(first.listening_ports()[0]);
