@@ -127,6 +127,9 @@ TEST(LogSource, NoLogDirectoryYetIsASuccessWithNothingRead) {
   append_file(dir.file("openclaw") + "/openclaw-2026-12-01.log", real_line("memory pressure: ") + "\n");
   families = scrape_until(*collector, "openclaw_gateway_log_events_total", kHeapCritical, 1);
   EXPECT_EQ(value_of(families, "openclaw_gateway_log_events_total", kHeapCritical), 1);  // read from its start
+  // The follower counts lines during its poll and records the file as present after it: a scrape between the two
+  // (seen under ThreadSanitizer) has the event but not yet the file. Wait for the poll's end.
+  families = scrape_until(*collector, "openclaw_gateway_log_file_present", {}, 1);
   EXPECT_EQ(value_of(families, "openclaw_gateway_log_file_present"), 1);
 }
 
